@@ -1,0 +1,5 @@
+"""Allow ``python -m assembly_desk``."""
+
+from assembly_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""The command line: the headless front over the same services as the window.
+
+``assembly-desk`` alone opens the window; every subcommand runs without a screen.
+Exit codes: 0 done, 1 refused (e.g. a check-in that did not admit), 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from assembly_desk import __version__
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.i18n import LANGUAGES, set_language, system_language, t
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from assembly_desk.cli import audit_cmd, demo_cmd, door_cmds, setup_cmds
+
+    parser = argparse.ArgumentParser(prog="assembly-desk", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--db", help=t("cli.help.db"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help.lang"))
+    parser.add_argument("--assembly", type=int, help=t("cli.help.assembly_id"))
+    parser.add_argument("--desk", help=t("cli.help.desk"))
+    sub = parser.add_subparsers(dest="command")
+    gui = sub.add_parser("gui", help=t("cli.help.gui"))
+    gui.set_defaults(func=_gui)
+    setup_cmds.register(sub)
+    door_cmds.register(sub)
+    audit_cmd.register(sub)
+    demo_cmd.register(sub)
+    try:
+        from assembly_desk.cli import count_cmd
+    except ImportError:  # pragma: no cover - only while the counting layer is absent
+        pass
+    else:
+        count_cmd.register(sub)
+    return parser
+
+
+def _has_screen() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _gui(args: argparse.Namespace) -> int:
+    if not _has_screen():
+        print(t("cli.no_screen"))
+        return 0
+    from assembly_desk.gui.app import run_gui
+
+    return run_gui(db_url=args.db, assembly_id=args.assembly, desk=args.desk)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Pre-read --lang so that help texts come out in the chosen language.
+    raw = sys.argv[1:] if argv is None else argv
+    lang = system_language()
+    for i, arg in enumerate(raw):
+        if arg == "--lang" and i + 1 < len(raw) and raw[i + 1] in LANGUAGES:
+            lang = raw[i + 1]
+        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
+            lang = arg.split("=", 1)[1]
+    set_language(lang)
+    parser = build_parser()
+    args = parser.parse_args(raw)
+    func = getattr(args, "func", _gui)
+    try:
+        return int(func(args))
+    except DeskError as error:
+        print(t("cli.error", message=error.message()), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

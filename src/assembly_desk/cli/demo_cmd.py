@@ -1,0 +1,54 @@
+"""``assembly-desk demo``: a whole sample assembly, headless, in a folder of its own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED
+from assembly_desk.i18n import t
+from assembly_desk.services.database import open_database
+from assembly_desk.services.demo import run_demo
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = sub.add_parser("demo", help=t("cli.help.demo"))
+    demo.add_argument("--out", type=Path, default=Path("assembly-desk-demo"))
+    demo.add_argument("--residents", type=int, default=300)
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(func=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "demo.sqlite3"
+    if args.db is None and db_path.exists():
+        db_path.unlink()
+    db = open_database(args.db or f"sqlite:///{db_path}")
+    report = run_demo(db, out, residents=args.residents, seed=args.seed, say=print)
+    outcomes = Counter(result.outcome.value for _code, result in report.scans)
+    print(t("demo.scans", summary=", ".join(f"{k}={v}" for k, v in sorted(outcomes.items()))))
+    for code, result in report.scans[-4:]:
+        who = result.person.name if result.person else "—"
+        print(f"  {code}: [{result.colour.value}] {result.headline()} {who} {result.detail()}")
+    assert report.status is not None
+    (out / "status.json").write_text(
+        json.dumps(report.status.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    st = report.status
+    print(t("status.line", checked_in=st.checked_in, eligible=st.eligible, roll=st.roll_total))
+    print(t("status.quorum", required=st.quorum_required, missing=st.quorum_missing))
+    print(
+        t(
+            "audit.ok" if report.audit_ok else "audit.broken",
+            count=report.audit_entries,
+            head="",
+            error="",
+        )
+    )
+    print(t("demo.files", path=str(out.resolve())))
+    db.dispose()
+    return EXIT_OK if report.audit_ok else EXIT_REFUSED

@@ -1,0 +1,87 @@
+"""On the day, headless: ``checkin``, ``undo``, ``search``, ``status``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED, assembly_id, db_from, print_json
+from assembly_desk.i18n import t
+from assembly_desk.services import status as status_service
+from assembly_desk.services.clock import local_hhmm
+from assembly_desk.services.desk import DeskSession
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    chk = sub.add_parser("checkin", help=t("cli.help.checkin"))
+    chk.add_argument("code")
+    chk.add_argument("--json", action="store_true")
+    chk.set_defaults(func=_checkin)
+    undo = sub.add_parser("undo", help=t("cli.help.undo"))
+    undo.add_argument("person", type=int)
+    undo.add_argument("--reason", required=True)
+    undo.set_defaults(func=_undo)
+    srch = sub.add_parser("search", help=t("cli.help.search"))
+    srch.add_argument("query")
+    srch.set_defaults(func=_search)
+    st = sub.add_parser("status", help=t("cli.help.status"))
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=_status)
+
+
+def _session(args: argparse.Namespace) -> DeskSession:
+    db = db_from(args)
+    desk = args.desk or os.environ.get("ASSEMBLY_DESK_DESK") or "cli"
+    return DeskSession(db, assembly_id(db, args), desk)
+
+
+def _checkin(args: argparse.Namespace) -> int:
+    result = _session(args).scan(args.code)
+    if args.json:
+        print_json(
+            {
+                "outcome": result.outcome.value,
+                "colour": result.colour.value,
+                "person": result.person.id if result.person else None,
+                "name": result.person.name if result.person else None,
+                "message": f"{result.headline()} {result.detail()}".strip(),
+            }
+        )
+    else:
+        who = f" — {result.person.name}" if result.person else ""
+        print(f"[{result.colour.value.upper()}] {result.headline()}{who}: {result.detail()}")
+    return EXIT_OK if result.outcome.value == "checked_in" else EXIT_REFUSED
+
+
+def _undo(args: argparse.Namespace) -> int:
+    _session(args).undo(args.person, args.reason)
+    print(t("cli.undone", id=args.person))
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    hits = _session(args).search(args.query)
+    for hit in hits:
+        p = hit.person
+        state = t("cli.in_at", time=local_hhmm(hit.checked_in_at)) if hit.checked_in_at else ""
+        print(f"{p.id}\t{p.name}\t{p.birth_hint()}\t{p.place_hint()}\t☎{p.phone_last4}\t{state}")
+    if not hits:
+        print(t("search.none"))
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    with db.uow() as uow:
+        st = status_service.status(uow, getattr(args, "assembly", None))
+    if args.json:
+        print_json(st.to_json())
+        return EXIT_OK
+    print(st.title)
+    print(t("status.line", checked_in=st.checked_in, eligible=st.eligible, roll=st.roll_total))
+    print(t("status.quorum", required=st.quorum_required, missing=st.quorum_missing))
+    if st.quorum_reached_at:
+        print(t("status.quorum_reached", time=local_hhmm(st.quorum_reached_at)))
+    for c in st.per_category:
+        print(f"  {t('category.' + c.category)}: {c.checked_in}/{c.eligible}")
+    return EXIT_OK

@@ -1,0 +1,136 @@
+"""Before the day: ``assembly create``, ``roll import``, ``roll register``, ``cards``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, assembly_id, db_from, print_json
+from assembly_desk.domain.assembly import (
+    AssemblyKind,
+    Category,
+    EligibilityRules,
+    QuorumKind,
+    QuorumRule,
+)
+from assembly_desk.i18n import t
+from assembly_desk.services import assemblies, cards, roll
+from assembly_desk.services.clock import utc_now
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    asm = sub.add_parser("assembly", help=t("cli.help.assembly"))
+    asm_sub = asm.add_subparsers(dest="action", required=True)
+    create = asm_sub.add_parser("create", help=t("cli.help.assembly_create"))
+    create.add_argument("--title", required=True)
+    create.add_argument("--date", required=True, help="YYYY-MM-DD")
+    create.add_argument(
+        "--kind", choices=[k.value for k in AssemblyKind], default=AssemblyKind.VILLAGE_ASSEMBLY
+    )
+    create.add_argument("--venue", default="")
+    create.add_argument("--district", default="", help="읍·면·동")
+    create.add_argument("--min-age", type=int, default=14)
+    create.add_argument(
+        "--allow",
+        default=Category.RESIDENT.value,
+        help=t("cli.help.allow", values=",".join(c.value for c in Category)),
+    )
+    create.add_argument("--guardian-consent", action="store_true", help=t("cli.help.guardian"))
+    quorum = create.add_mutually_exclusive_group()
+    quorum.add_argument("--quorum-number", type=int)
+    quorum.add_argument("--quorum-percent", type=int)
+    quorum.add_argument("--quorum-council-multiple", type=int)
+    create.add_argument("--council-members", type=int, default=0)
+    create.set_defaults(func=_create)
+    listing = asm_sub.add_parser("list", help=t("cli.help.assembly_list"))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_list)
+
+    rl = sub.add_parser("roll", help=t("cli.help.roll"))
+    rl_sub = rl.add_subparsers(dest="action", required=True)
+    imp = rl_sub.add_parser("import", help=t("cli.help.roll_import"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run"))
+    imp.set_defaults(func=_import)
+
+    cds = sub.add_parser("cards", help=t("cli.help.cards"))
+    cds.add_argument("--out", type=Path, required=True)
+    cds.set_defaults(func=_cards)
+
+
+def _parse_categories(text: str) -> frozenset[Category]:
+    try:
+        return frozenset(Category(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise SystemExit(t("cli.bad_category", value=text)) from exc
+
+
+def _create(args: argparse.Namespace) -> int:
+    if args.quorum_percent is not None:
+        quorum = QuorumRule(QuorumKind.PERCENT_OF_ROLL, args.quorum_percent)
+    elif args.quorum_council_multiple is not None:
+        quorum = QuorumRule(
+            QuorumKind.COUNCIL_MULTIPLE, args.quorum_council_multiple, args.council_members
+        )
+    else:
+        quorum = QuorumRule(QuorumKind.NUMBER, args.quorum_number or 0)
+    spec = assemblies.AssemblySpec(
+        kind=AssemblyKind(args.kind),
+        title=args.title,
+        held_on=assemblies.parse_date(args.date),
+        venue=args.venue,
+        district=args.district,
+        rules=EligibilityRules(args.min_age, _parse_categories(args.allow), args.guardian_consent),
+        quorum=quorum,
+    )
+    db = db_from(args)
+    with db.uow() as uow:
+        created = assemblies.create_assembly(uow, spec, utc_now())
+    print(t("cli.assembly_created", id=created.id, title=created.title))
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    with db.uow() as uow:
+        items = assemblies.list_assemblies(uow)
+    if args.json:
+        print_json([{"id": a.id, "title": a.title, "date": a.held_on.isoformat()} for a in items])
+    else:
+        for a in items:
+            print(f"{a.id}\t{a.held_on.isoformat()}\t{a.title}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    aid = assembly_id(db, args)
+    preview = roll.preview_import(args.file)
+    print(t("cli.import_preview", rows=preview.total_rows, encoding=preview.encoding))
+    for header, field in preview.mapping.items():
+        print(f"  {header} → {t('field.' + field) if field else t('cli.ignored')}")
+    if args.dry_run:
+        for problem in preview.problems:
+            print(problem.message())
+        return EXIT_OK if preview.ok else EXIT_ERROR
+    try:
+        with db.uow() as uow:
+            report = roll.import_roll(uow, aid, args.file, utc_now(), preview=preview)
+    except roll.ImportRejected as rejected:
+        for problem in rejected.problems:
+            print(problem.message())
+        print(rejected.message())
+        return EXIT_ERROR
+    print(t("cli.imported", count=report.imported, eligible=report.eligible))
+    return EXIT_OK
+
+
+def _cards(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    aid = assembly_id(db, args)
+    with db.uow() as uow:
+        result = cards.write_cards(uow, aid, args.out)
+    if result.warning:
+        print(result.warning)
+    print(t("cli.cards_written", count=result.count, path=str(args.out)))
+    return EXIT_OK

@@ -1,0 +1,84 @@
+"""One message catalogue for the window, the command line and the PDFs.
+
+Messages live in ``catalogue/*.json`` as ``{"key": {"ko": "...", "en": "..."}}``: both
+languages side by side, so a missing translation shows up in review and in
+``tests/test_i18n.py``. Korean is the default; the system locale or a setting switches it.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("ko", "en")
+_current = "ko"
+_listeners: list[Callable[[str], None]] = []
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """All messages, merged from every area file."""
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("assembly_desk.i18n") / "catalogue"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            for key, texts in data.items():
+                if key in merged:
+                    raise ValueError(f"message key {key!r} defined twice ({entry.name})")
+                merged[key] = texts
+    return merged
+
+
+def system_language() -> str:
+    """The language to start in: ASSEMBLY_DESK_LANG, else the system locale, else Korean."""
+    forced = os.environ.get("ASSEMBLY_DESK_LANG", "")
+    if forced[:2] in LANGUAGES:
+        return forced[:2]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en" if value.startswith("en") else "ko"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "en" if loc.startswith("en") else "ko"
+
+
+def language() -> str:
+    return _current
+
+
+def set_language(lang: str) -> None:
+    """Switch language for everything that asks ``t`` from now on, and tell listeners."""
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    _current = lang
+    for listener in list(_listeners):
+        listener(lang)
+
+
+def on_language_change(listener: Callable[[str], None]) -> None:
+    _listeners.append(listener)
+
+
+def t(key: str, lang: str | None = None, **params: Any) -> str:
+    """The message for ``key`` in ``lang`` (default: current), with ``{name}`` filled in.
+
+    An unknown key returns the key itself so a slip shows on screen instead of crashing a desk.
+    """
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    text = texts.get(lang or _current) or texts.get("ko") or key
+    return text.format(**params) if params else text
+
+
+_current = system_language()

@@ -1,0 +1,95 @@
+"""Tables. Every change here needs an Alembic revision in ``migrations/versions``.
+
+``tests/persistence/test_migrations.py`` fails when the models and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AssemblyRow(Base):
+    __tablename__ = "assembly"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    district: Mapped[str] = mapped_column(String(100), default="")
+    rules_json: Mapped[str] = mapped_column(Text)
+    quorum_kind: Mapped[str] = mapped_column(String(32))
+    quorum_value: Mapped[int] = mapped_column(Integer, default=0)
+    council_members: Mapped[int] = mapped_column(Integer, default=0)
+    quorum_reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PersonRow(Base):
+    """A roll entry. There is deliberately no column for a 주민등록번호 or a full phone number."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("assembly_id", "card_code", name="uq_person_card"),
+        Index("ix_person_assembly_name", "assembly_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    tong: Mapped[str] = mapped_column(String(20), default="")
+    ban: Mapped[str] = mapped_column(String(20), default="")
+    phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    card_code: Mapped[str] = mapped_column(String(16))
+    eligible: Mapped[bool] = mapped_column(Boolean, default=True)
+    ineligible_reason: Mapped[str] = mapped_column(String(64), default="")
+    guardian_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default="import")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CheckInRow(Base):
+    """One row per checked-in person: the unique constraint is what stops a double check-in."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("assembly_id", "person_id", name="uq_checkin_person"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    desk: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """The hash chain. ``seq`` is assigned by the appender; its primary key refuses a fork."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(60))
+    data_json: Mapped[str] = mapped_column(Text)
+    prev: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

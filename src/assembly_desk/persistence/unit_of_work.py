@@ -1,0 +1,58 @@
+"""The unit of work: one transaction per user action, committed only when the action says so."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from assembly_desk.persistence.engine import is_postgres
+
+# Arbitrary constant naming the audit-chain lock in pg_advisory_xact_lock.
+_AUDIT_LOCK_KEY = 0x41_55_44_49_54  # "AUDIT"
+
+
+class UnitOfWork:
+    """``with UnitOfWork(engine) as uow: ...; uow.commit()``; leaving without commit rolls back.
+
+    Services receive a unit of work, do their reads and writes on ``uow.session``, and call
+    ``commit``. Nothing half-done reaches the database: an exception rolls everything back.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres(self.engine)
+
+    def lock_audit_chain(self) -> None:
+        """Serialise appends to the audit chain across desks (PostgreSQL advisory lock).
+
+        SQLite needs nothing: ``BEGIN IMMEDIATE`` already gives one writer at a time.
+        """
+        if self.is_postgres:
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})

@@ -1,0 +1,49 @@
+"""Invitation cards for the roll: one A4 sheet of cards, each with the person's QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assembly_desk.documents.cards import CardAssembly, CardInfo, render_cards
+from assembly_desk.i18n import t
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services.assemblies import get_assembly
+from assembly_desk.services.roll import people_for_cards
+
+
+@dataclass(frozen=True, slots=True)
+class CardsResult:
+    count: int
+    warning: str | None
+
+
+def write_cards(
+    uow: UnitOfWork, assembly_id: int, out: Path, person_ids: Iterable[int] | None = None
+) -> CardsResult:
+    assembly = get_assembly(uow, assembly_id)
+    people = people_for_cards(uow, assembly_id, person_ids)
+    infos = [
+        CardInfo(
+            name=p.name,
+            code=p.card_code,
+            tong_ban=" ".join(
+                part
+                for part in (
+                    f"{p.tong}{t('unit.tong')}" if p.tong else "",
+                    f"{p.ban}{t('unit.ban')}" if p.ban else "",
+                )
+                if part
+            ),
+        )
+        for p in people
+    ]
+    header = CardAssembly(
+        title=assembly.title,
+        held_on=assembly.held_on,
+        venue=assembly.venue,
+        district=assembly.district,
+    )
+    report = render_cards(out, infos, header)
+    return CardsResult(len(infos), getattr(report, "warning", None))

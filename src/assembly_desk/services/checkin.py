@@ -1,0 +1,247 @@
+"""Checking people in at the door, and undoing a mistaken check-in.
+
+The database's unique constraint on (assembly, person) decides who was first when two
+desks scan the same card: the loser's insert fails and it answers "already checked in".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from assembly_desk.domain import card_code
+from assembly_desk.domain.assembly import Assembly
+from assembly_desk.domain.errors import InvalidInput, NotFound
+from assembly_desk.i18n import t
+from assembly_desk.persistence.models import AssemblyRow, CheckInRow, PersonRow
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services import audit_log
+from assembly_desk.services.assemblies import get_assembly
+from assembly_desk.services.clock import as_utc, local_hhmm
+from assembly_desk.services.people import PersonView, view
+
+
+class Outcome(StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY = "already"
+    NEEDS_CONSENT = "needs_consent"
+    NOT_ON_ROLL = "not_on_roll"
+    NOT_ELIGIBLE = "not_eligible"
+    MISTYPED = "mistyped"
+
+
+class Colour(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+_COLOURS = {
+    Outcome.CHECKED_IN: Colour.GREEN,
+    Outcome.ALREADY: Colour.AMBER,
+    Outcome.NEEDS_CONSENT: Colour.AMBER,
+    Outcome.NOT_ON_ROLL: Colour.RED,
+    Outcome.NOT_ELIGIBLE: Colour.RED,
+    Outcome.MISTYPED: Colour.RED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """The answer a desk shows: colour, headline, reason, and who (if anyone)."""
+
+    outcome: Outcome
+    person: PersonView | None = None
+    checked_in_at: datetime | None = None
+    desk: str = ""
+    repeat: bool = False
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def colour(self) -> Colour:
+        return _COLOURS[self.outcome]
+
+    @property
+    def admitted(self) -> bool:
+        """True when the person is (now or already) checked in."""
+        return self.outcome in (Outcome.CHECKED_IN, Outcome.ALREADY)
+
+    def headline(self, lang: str | None = None) -> str:
+        return t(f"scan.{self.outcome.value}", lang)
+
+    def detail(self, lang: str | None = None) -> str:
+        """The reason line: when and where, which rule, or what to do next."""
+        match self.outcome:
+            case Outcome.CHECKED_IN:
+                key = "scan.detail.repeat" if self.repeat else "scan.detail.checked_in"
+                return t(key, lang, time=self._hhmm())
+            case Outcome.ALREADY:
+                return t("scan.detail.already", lang, time=self._hhmm(), desk=self.desk)
+            case Outcome.NOT_ELIGIBLE | Outcome.NEEDS_CONSENT:
+                return self.person.reason(lang) if self.person else ""
+            case Outcome.NOT_ON_ROLL:
+                return t("scan.detail.not_on_roll", lang)
+            case Outcome.MISTYPED:
+                return t("scan.detail.mistyped", lang, code=self.params.get("code", ""))
+        return ""
+
+    def _hhmm(self) -> str:
+        return local_hhmm(self.checked_in_at) if self.checked_in_at else ""
+
+
+def find_by_code(uow: UnitOfWork, assembly_id: int, code: str) -> PersonRow | None:
+    return uow.session.execute(
+        select(PersonRow).where(PersonRow.assembly_id == assembly_id, PersonRow.card_code == code)
+    ).scalar_one_or_none()
+
+
+def check_in_by_code(
+    uow: UnitOfWork, assembly_id: int, text: str, desk: str, now: datetime
+) -> ScanResult:
+    """A scanned or typed card code: check digit first, then the roll, then the rules."""
+    code = card_code.normalise(text)
+    if not card_code.is_valid(code):
+        return ScanResult(Outcome.MISTYPED, params={"code": code})
+    row = find_by_code(uow, assembly_id, code)
+    if row is None:
+        return ScanResult(Outcome.NOT_ON_ROLL)
+    return _check_in_row(uow, get_assembly(uow, assembly_id), row, desk, now, False)
+
+
+def check_in_person(
+    uow: UnitOfWork,
+    assembly_id: int,
+    person_id: int,
+    desk: str,
+    now: datetime,
+    guardian_consent_confirmed: bool = False,
+) -> ScanResult:
+    """Check in a person picked from search results (or after confirming guardian consent)."""
+    row = uow.session.get(PersonRow, person_id)
+    if row is None or row.assembly_id != assembly_id:
+        raise NotFound("error.person_not_found", id=person_id)
+    return _check_in_row(
+        uow, get_assembly(uow, assembly_id), row, desk, now, guardian_consent_confirmed
+    )
+
+
+def _existing(uow: UnitOfWork, assembly_id: int, person_id: int) -> CheckInRow | None:
+    return uow.session.execute(
+        select(CheckInRow).where(
+            CheckInRow.assembly_id == assembly_id, CheckInRow.person_id == person_id
+        )
+    ).scalar_one_or_none()
+
+
+def _already(row: PersonRow, assembly: Assembly, done: CheckInRow) -> ScanResult:
+    return ScanResult(Outcome.ALREADY, view(row, assembly), as_utc(done.at), done.desk)
+
+
+def _check_in_row(
+    uow: UnitOfWork,
+    assembly: Assembly,
+    row: PersonRow,
+    desk: str,
+    now: datetime,
+    consent_confirmed: bool,
+) -> ScanResult:
+    done = _existing(uow, assembly.id, row.id)
+    if done is not None:
+        return _already(row, assembly, done)
+    if consent_confirmed and row.ineligible_reason == "reason.guardian":
+        row.guardian_consent = True
+        row.eligible = True
+        row.ineligible_reason = ""
+        audit_log.append(
+            uow, "person.guardian_consent", {"assembly": assembly.id, "person": row.id}, now
+        )
+    if not row.eligible:
+        outcome = (
+            Outcome.NEEDS_CONSENT
+            if row.ineligible_reason == "reason.guardian"
+            else Outcome.NOT_ELIGIBLE
+        )
+        return ScanResult(outcome, view(row, assembly))
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(
+                CheckInRow(assembly_id=assembly.id, person_id=row.id, desk=desk, at=now)
+            )
+    except IntegrityError:
+        # Another desk won the race between our read and our insert; the savepoint is gone,
+        # our transaction lives on and now sees the winner's row.
+        done = _existing(uow, assembly.id, row.id)
+        assert done is not None
+        return _already(row, assembly, done)
+    audit_log.append(uow, "checkin", {"assembly": assembly.id, "person": row.id, "desk": desk}, now)
+    _note_quorum(uow, assembly, now)
+    uow.commit()
+    return ScanResult(Outcome.CHECKED_IN, view(row, assembly), now, desk)
+
+
+def eligible_checked_in(uow: UnitOfWork, assembly_id: int) -> int:
+    return int(
+        uow.session.execute(
+            select(func.count())
+            .select_from(CheckInRow)
+            .join(PersonRow, PersonRow.id == CheckInRow.person_id)
+            .where(CheckInRow.assembly_id == assembly_id, PersonRow.eligible.is_(True))
+        ).scalar_one()
+    )
+
+
+def eligible_count(uow: UnitOfWork, assembly_id: int) -> int:
+    return int(
+        uow.session.execute(
+            select(func.count())
+            .select_from(PersonRow)
+            .where(PersonRow.assembly_id == assembly_id, PersonRow.eligible.is_(True))
+        ).scalar_one()
+    )
+
+
+def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
+    """Record the first moment quorum is reached (once; a later undo does not erase history)."""
+    if assembly.quorum_reached_at is not None:
+        return
+    required = assembly.quorum.required(eligible_count(uow, assembly.id))
+    present = eligible_checked_in(uow, assembly.id)
+    if required > 0 and present >= required:
+        row = uow.session.get(AssemblyRow, assembly.id)
+        assert row is not None
+        row.quorum_reached_at = now
+        audit_log.append(
+            uow,
+            "quorum.reached",
+            {"assembly": assembly.id, "present": present, "required": required},
+            now,
+        )
+
+
+def undo_check_in(
+    uow: UnitOfWork, assembly_id: int, person_id: int, reason: str, desk: str, now: datetime
+) -> None:
+    """Remove a mistaken check-in; the reason is required and kept in the audit log."""
+    if not reason.strip():
+        raise InvalidInput("error.undo_reason")
+    done = _existing(uow, assembly_id, person_id)
+    if done is None:
+        raise NotFound("error.not_checked_in", id=person_id)
+    uow.session.delete(done)
+    audit_log.append(
+        uow,
+        "checkin.undone",
+        {
+            "assembly": assembly_id,
+            "person": person_id,
+            "desk": desk,
+            "reason": reason.strip(),
+            "original_desk": done.desk,
+        },
+        now,
+    )
+    uow.commit()

@@ -1,0 +1,139 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (where asked) on PostgreSQL.
+
+PostgreSQL runs on 127.0.0.1:5432 on development and CI machines. Without it the
+PostgreSQL cases are skipped locally with a reason, but fail under CI (``CI=true``),
+because a green run that silently skipped them would prove nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("ASSEMBLY_DESK_LANG", "ko")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from assembly_desk.domain.assembly import (
+    AssemblyKind,
+    Category,
+    EligibilityRules,
+    QuorumKind,
+    QuorumRule,
+)
+from assembly_desk.i18n import set_language
+from assembly_desk.services import assemblies
+from assembly_desk.services.database import Database, open_database
+
+PG_ADMIN_URL = os.environ.get(
+    "ASSEMBLY_DESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DEFAULT_QUORUM = QuorumRule(QuorumKind.NUMBER, 3)
+FIXED_NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+_PG_PROBLEM = _pg_available()
+
+
+@pytest.fixture(autouse=True)
+def _korean() -> Iterator[None]:
+    set_language("ko")
+    yield
+    set_language("ko")
+
+
+def create_pg_database() -> str:
+    """A brand-new PostgreSQL database for one test; returns its URL."""
+    if _PG_PROBLEM is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI but unreachable: {_PG_PROBLEM}")
+        pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
+    name = f"adtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+
+
+@pytest.fixture
+def db(sqlite_url: str) -> Iterator[Database]:
+    database = open_database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Runs the test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+        return
+    url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture
+def any_db(any_db_url: str) -> Iterator[Database]:
+    database = open_database(any_db_url)
+    yield database
+    database.dispose()
+
+
+def make_assembly(
+    database: Database,
+    *,
+    min_age: int = 14,
+    allowed: frozenset[Category] = frozenset({Category.RESIDENT}),
+    guardian: bool = False,
+    quorum: QuorumRule = DEFAULT_QUORUM,
+    held_on: date = date(2026, 11, 28),
+) -> int:
+    spec = assemblies.AssemblySpec(
+        kind=AssemblyKind.VILLAGE_ASSEMBLY,
+        title="성산1동 주민총회",
+        held_on=held_on,
+        venue="주민센터 3층",
+        district="성산1동",
+        rules=EligibilityRules(min_age, allowed, guardian),
+        quorum=quorum,
+    )
+    with database.uow() as uow:
+        return assemblies.create_assembly(uow, spec, FIXED_NOW).id
+
+
+def write_csv(path: Path, rows: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\n".join(rows) + "\n").encode(encoding))
+    return path
