@@ -7,7 +7,6 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
 
 ENV_VAR = "ASSEMBLY_DESK_DB"
 
@@ -37,7 +36,9 @@ def make_engine(url: str) -> Engine:
             db_path = url.split("///", 1)[1] if "///" in url else ""
             if db_path:
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool if ":memory:" not in url else None)
+        # A small pool keeps connections (and their PRAGMAs) between units of work: a fresh
+        # connection per keystroke would cost more than the search itself.
+        engine = create_engine(url)
         _tune_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)

@@ -38,6 +38,9 @@ class AssemblyRow(Base):
     quorum_kind: Mapped[str] = mapped_column(String(32))
     quorum_value: Mapped[int] = mapped_column(Integer, default=0)
     council_members: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept by the services on every roll change, so the quorum check at each check-in
+    # need not count a 100,000-person roll.
+    eligible_count: Mapped[int] = mapped_column(Integer, default=0)
     quorum_reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

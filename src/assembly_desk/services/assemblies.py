@@ -98,6 +98,7 @@ def create_assembly(uow: UnitOfWork, spec: AssemblySpec, now: datetime) -> Assem
         quorum_kind=spec.quorum.kind.value,
         quorum_value=spec.quorum.value,
         council_members=spec.quorum.council_members,
+        eligible_count=0,
         created_at=now,
     )
     uow.session.add(row)
@@ -158,6 +159,7 @@ def update_rules(
     row.quorum_value = quorum.value
     row.council_members = quorum.council_members
     people = uow.session.execute(select(PersonRow).where(PersonRow.assembly_id == assembly_id))
+    eligible = 0
     for person in people.scalars():
         verdict = judge(
             rules,
@@ -168,6 +170,8 @@ def update_rules(
         )
         person.eligible = verdict.eligible
         person.ineligible_reason = verdict.reason
+        eligible += verdict.eligible
+    row.eligible_count = eligible
     audit_log.append(
         uow,
         "settings.changed",

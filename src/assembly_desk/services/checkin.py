@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assembly_desk.domain import card_code
@@ -156,6 +156,11 @@ def _check_in_row(
         row.guardian_consent = True
         row.eligible = True
         row.ineligible_reason = ""
+        uow.session.execute(
+            update(AssemblyRow)
+            .where(AssemblyRow.id == assembly.id)
+            .values(eligible_count=AssemblyRow.eligible_count + 1)
+        )
         audit_log.append(
             uow, "person.guardian_consent", {"assembly": assembly.id, "person": row.id}, now
         )
@@ -194,25 +199,21 @@ def eligible_checked_in(uow: UnitOfWork, assembly_id: int) -> int:
     )
 
 
-def eligible_count(uow: UnitOfWork, assembly_id: int) -> int:
-    return int(
-        uow.session.execute(
-            select(func.count())
-            .select_from(PersonRow)
-            .where(PersonRow.assembly_id == assembly_id, PersonRow.eligible.is_(True))
-        ).scalar_one()
-    )
-
-
 def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
     """Record the first moment quorum is reached (once; a later undo does not erase history)."""
     if assembly.quorum_reached_at is not None:
         return
-    required = assembly.quorum.required(eligible_count(uow, assembly.id))
+    row = uow.session.get(AssemblyRow, assembly.id)
+    assert row is not None
+    required = assembly.quorum.required(row.eligible_count)
+    # A cheap upper bound first (an index range count); the exact join only near the line.
+    upper = uow.session.execute(
+        select(func.count()).select_from(CheckInRow).where(CheckInRow.assembly_id == assembly.id)
+    ).scalar_one()
+    if required <= 0 or upper < required:
+        return
     present = eligible_checked_in(uow, assembly.id)
-    if required > 0 and present >= required:
-        row = uow.session.get(AssemblyRow, assembly.id)
-        assert row is not None
+    if present >= required:
         row.quorum_reached_at = now
         audit_log.append(
             uow,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from assembly_desk.domain import card_code, hangul
 from assembly_desk.domain.assembly import Assembly, Category
@@ -16,7 +16,7 @@ from assembly_desk.domain.eligibility import Verdict, judge
 from assembly_desk.domain.errors import DeskError, InvalidInput
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
-from assembly_desk.persistence.models import PersonRow
+from assembly_desk.persistence.models import AssemblyRow, PersonRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -29,6 +29,16 @@ class ImportRejected(DeskError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("import.rejected", count=len(problems))
         self.problems = problems
+
+
+def add_eligible(uow: UnitOfWork, assembly_id: int, n: int) -> None:
+    """Keep the assembly's eligible count in step with the roll (same transaction)."""
+    if n:
+        uow.session.execute(
+            update(AssemblyRow)
+            .where(AssemblyRow.id == assembly_id)
+            .values(eligible_count=AssemblyRow.eligible_count + n)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +139,7 @@ def import_roll(
         eligible += verdict.eligible
     for start in range(0, len(values), 5000):
         uow.session.execute(insert(PersonRow), values[start : start + 5000])
+    add_eligible(uow, assembly_id, eligible)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     audit_log.append(
         uow,
@@ -218,6 +229,7 @@ def register_walk_in(
     row = PersonRow(**values)
     uow.session.add(row)
     uow.session.flush()
+    add_eligible(uow, assembly_id, int(verdict.eligible))
     audit_log.append(
         uow,
         "person.registered",

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("quorum_kind", sa.String(32), nullable=False),
         sa.Column("quorum_value", sa.Integer(), nullable=False),
         sa.Column("council_members", sa.Integer(), nullable=False),
+        sa.Column("eligible_count", sa.Integer(), nullable=False),
         sa.Column("quorum_reached_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
