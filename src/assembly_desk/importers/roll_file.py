@@ -1,0 +1,122 @@
+"""``parse_roll``: read a roll file and say what importing it would do, without importing.
+
+The import screen shows this preview (columns as understood, a masked sample, every
+problem) and the user confirms; the services layer then writes ``records``. Parsing is
+pure: no database, no Qt, the same file gives the same preview.
+
+Order of refusals matters to the user: a 주민등록번호 column is refused before anything else
+(even before "no 생년월일 column"), because the fix is to delete that column, and the
+message says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from assembly_desk.domain.assembly import Category
+from assembly_desk.domain.errors import Refused
+from assembly_desk.importers import rrn
+from assembly_desk.importers.headers import (
+    build_mapping,
+    column_indices,
+    header_score,
+    is_rrn_header,
+)
+from assembly_desk.importers.records import RollPreview, RollRecord
+from assembly_desk.importers.row_check import ProblemList, RowChecker, column_name
+from assembly_desk.importers.table_reader import Row, Table, read_table
+from assembly_desk.importers.unreadable import unreadable
+from assembly_desk.importers.values import ValueProblem, phone_last4
+
+SAMPLE_ROWS = 10
+PHONE_MASK = "****"
+_NO_HITS: tuple[int, ...] = ()
+
+
+def parse_roll(
+    path: Path,
+    default_category: Category = Category.RESIDENT,
+    mapping_override: dict[str, str | None] | None = None,
+    *,
+    today: date | None = None,
+) -> RollPreview:
+    """Read a CSV/TSV/XLSX roll into records and problems.
+
+    ``mapping_override`` maps file headers to fields (or None to ignore a column) and wins
+    over recognition. ``today`` bounds birth dates (default: the real today).
+
+    Raises ``Refused("import.rrn_column")`` for a 주민등록번호 column and
+    ``InvalidInput("import.unreadable")`` for a file that is not a readable roll.
+    """
+    path = Path(path)
+    table = read_table(path, lambda cells: header_score(cells, mapping_override))
+    headers = table.headers
+    for header in headers:
+        if is_rrn_header(header):
+            raise Refused("import.rrn_column", column=header)
+    hits = rrn.scan(table.rows)
+    refused = rrn.column_to_refuse(hits, table.rows)
+    if refused is not None:
+        raise Refused("import.rrn_column", column=column_name(headers, refused))
+
+    mapping = build_mapping(headers, mapping_override)
+    indices = column_indices(headers, mapping)
+    found = ", ".join(header for header in headers if header)
+    if "name" not in indices:
+        raise unreadable(path, "import.why.no_name_column", found=found)
+    if "birth_date" not in indices:
+        raise unreadable(path, "import.why.no_birth_column", found=found)
+
+    problems = ProblemList()
+    for number, positions in sorted(rrn_by_row(rrn.scan(table.preamble)).items()):
+        for position in positions:
+            problems.add(number, column_name(headers, position), "import.rrn_value")
+    checker = RowChecker(headers, indices, default_category, today or date.today(), problems)
+    by_row = rrn_by_row(hits)
+    records: list[RollRecord] = []
+    data_rows = [row for row in table.rows if not _repeats_header(row[1], headers)]
+    for number, cells in data_rows:
+        record = checker.check(number, cells, by_row.get(number, _NO_HITS))
+        if record is not None:
+            records.append(record)
+    return RollPreview(
+        encoding=table.encoding,
+        headers=headers,
+        mapping=mapping,
+        sample=_sample(table, data_rows, indices.get("phone")),
+        records=records,
+        problems=problems.finish(),
+        total_rows=len(data_rows),
+    )
+
+
+def _repeats_header(cells: list[str], headers: list[str]) -> bool:
+    """True for a header row repeated further down (multi-page exports repeat it)."""
+    return cells[0] == headers[0] and cells[: len(headers)] == headers
+
+
+def rrn_by_row(hits: Mapping[int, list[int]]) -> dict[int, list[int]]:
+    """Turn column -> rows into row -> columns (in column order)."""
+    rows: dict[int, list[int]] = {}
+    for position in sorted(hits):
+        for number in hits[position]:
+            rows.setdefault(number, []).append(position)
+    return rows
+
+
+def _sample(table: Table, data_rows: list[Row], phone: int | None) -> list[list[str]]:
+    """The first rows as written, cut to the header's width, with phone and RRN masked."""
+    width = len(table.headers)
+    sample = []
+    for _, cells in data_rows[:SAMPLE_ROWS]:
+        row = [rrn.mask(cell) for cell in cells[:width]]
+        row += [""] * (width - len(row))
+        if phone is not None and row[phone]:
+            try:
+                row[phone] = PHONE_MASK + phone_last4(row[phone])
+            except ValueProblem:
+                row[phone] = PHONE_MASK
+        sample.append(row)
+    return sample
