@@ -38,12 +38,12 @@ from assembly_desk.services.desk import DeskSession
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 
 
-def _assembly(db: Database) -> int:
+def _assembly(db: Database, min_age: int = 14) -> int:
     spec = assemblies.AssemblySpec(
         AssemblyKind.VILLAGE_ASSEMBLY,
         "벤치마크 주민총회",
         date(2026, 11, 28),
-        rules=EligibilityRules(14, frozenset(Category)),
+        rules=EligibilityRules(min_age, frozenset(Category)),
         quorum=QuorumRule(QuorumKind.PERCENT_OF_ROLL, 10),
     )
     with db.uow() as uow:
@@ -133,7 +133,7 @@ def _desk_proc(url: str, aid: int, name: str, codes: list[str], out: mp.Queue) -
 
 def bench_concurrency(url: str, n: int = 2000, desks: int = 4) -> None:
     db = open_database(url)
-    aid = _assembly(db)
+    aid = _assembly(db, min_age=0)  # everyone eligible: n codes, n check-ins
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "roll.csv"
         generate_sample_csv(csv, n, seed=7)
