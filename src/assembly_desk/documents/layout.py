@@ -99,7 +99,8 @@ def balanced_wrap(text: str, font: str, size: float, width: float) -> list[str]:
             high = mid
         else:
             low = mid
-    return wrap(text, font, size, high)
+    # Bisection may settle a hair below the widest word, where wrap() would split it.
+    return wrap(text, font, size, max(high, min(widest, width)))
 
 
 def _ellipsize(line: str, font: str, size: float, width: float) -> str:
