@@ -52,6 +52,8 @@ class PersonRow(Base):
     __table_args__ = (
         UniqueConstraint("assembly_id", "card_code", name="uq_person_card"),
         Index("ix_person_assembly_name", "assembly_id", "name_key"),
+        # Covers the status counts (per category and eligibility) without touching rows.
+        Index("ix_person_status", "assembly_id", "eligible", "category"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,3 +98,4 @@ class AuditEventRow(Base):
     data_json: Mapped[str] = mapped_column(Text)
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+

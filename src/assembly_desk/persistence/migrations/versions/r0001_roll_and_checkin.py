@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("assembly_id", "card_code", name="uq_person_card"),
     )
     op.create_index("ix_person_assembly_name", "person", ["assembly_id", "name_key"])
+    op.create_index("ix_person_status", "person", ["assembly_id", "eligible", "category"])
     op.create_table(
         "checkin",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -89,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("audit_event")
     op.drop_table("checkin")
+    op.drop_index("ix_person_status", table_name="person")
     op.drop_index("ix_person_assembly_name", table_name="person")
     op.drop_table("person")
     op.drop_table("assembly")
