@@ -1,0 +1,84 @@
+"""Starting the window: application, Korean font, database, main window.
+
+Heavy modules stay out of the start-up path (QtMultimedia loads when the camera or the
+first sound is needed), so a volunteer's laptop shows a usable desk in well under two
+seconds. A database that cannot be opened is explained in a dialog in the current
+language, and the program exits with status 2, as the command line does.
+
+``ASSEMBLY_DESK_STARTUP_PROBE=1`` prints ``startup-ms <n>`` once the window is usable and
+quits: the cold-start benchmark uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui.fonts import apply_korean_font
+from assembly_desk.gui.main_window import MainWindow
+from assembly_desk.gui.preferences import resolve_desk_name
+from assembly_desk.i18n import LANGUAGES, set_language, t
+from assembly_desk.services.database import Database, open_database
+
+PROBE_ENV = "ASSEMBLY_DESK_STARTUP_PROBE"
+_STARTED = time.perf_counter()
+
+
+def _saved_language(settings: QSettings) -> None:
+    """The language chosen in the menu last time, unless the command line or env chose."""
+    if os.environ.get("ASSEMBLY_DESK_LANG") or any(a.startswith("--lang") for a in sys.argv):
+        return
+    saved = settings.value("language")
+    if isinstance(saved, str) and saved in LANGUAGES:
+        set_language(saved)
+
+
+def _open(db_url: str | None) -> Database | None:
+    try:
+        return open_database(db_url)
+    except DeskError as error:
+        message = error.message()
+    except Exception as exc:
+        message = t("gui.error.open_failed", detail=f"{type(exc).__name__}: {exc}")
+    QMessageBox.critical(None, t("app.title"), message)
+    return None
+
+
+def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> int:
+    """Open the window and run until it is closed; the process exit status comes back."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("assembly-desk")
+    app.setApplicationName("assembly-desk")
+    apply_korean_font(app)
+    settings = QSettings()
+    _saved_language(settings)
+    db = _open(db_url)
+    if db is None:
+        return 2
+    window = MainWindow(db, resolve_desk_name(desk, settings), assembly_id, store=settings)
+    window.resize(1280, 800)
+    window.show()
+    if os.environ.get(PROBE_ENV):
+
+        def report() -> None:
+            print(f"startup-ms {(time.perf_counter() - _STARTED) * 1000:.0f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+        if window.is_ready:
+            report()
+        else:
+            window.ready.connect(report)
+    else:
+        # Load the sounds once the window is up, so the first beep is not late.
+        QTimer.singleShot(800, window.sounds.prepare)
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+        db.dispose()

@@ -1,0 +1,217 @@
+"""The window: a thin shell that hosts the four pages, the menus and the status line.
+
+It owns the shared pieces — the database worker, the worker-side backend, the status
+poller, the sounds — and wires page signals to each other. It holds no rules and runs
+no queries; pages do their work through the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from assembly_desk.domain.assembly import Assembly
+from assembly_desk.gui.desk_backend import DeskBackend, WalkInAnswer
+from assembly_desk.gui.desk_page import DeskPage
+from assembly_desk.gui.language_menu import LanguageMenu, follow_language
+from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, flag
+from assembly_desk.gui.roll_page import RollPage
+from assembly_desk.gui.setup_page import SetupPage
+from assembly_desk.gui.sounds import Sounds
+from assembly_desk.gui.status_page import StatusPage
+from assembly_desk.gui.status_poller import StatusPoller
+from assembly_desk.gui.worker import DbWorker, JobError
+from assembly_desk.i18n import t
+from assembly_desk.services.database import Database
+
+DESK, ROLL, SETUP, STATUS = range(4)
+_TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status")
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the assembly (or its absence) is known and the pages are usable
+
+    def __init__(
+        self,
+        db: Database,
+        desk: str,
+        assembly_id: int | None = None,
+        *,
+        store: Store | None = None,
+        sounds: bool | None = None,
+        video_inputs: Callable[[], list[Any]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store if store is not None else MemoryStore()
+        self.worker = DbWorker(self)
+        self.backend = DeskBackend(db, desk)
+        self.desk_name = desk  # the UI's copy; the backend's belongs to the worker thread
+        self.poller = StatusPoller(self.worker, self.backend, self)
+        enabled = flag(self.store, "sound", True) if sounds is None else sounds
+        self.sounds = Sounds(enabled=enabled, parent=self)
+        self.assembly: Assembly | None = None
+        self.is_ready = False
+
+        self.desk_page = DeskPage(
+            self.worker, self.backend, self.poller, self.sounds, video_inputs=video_inputs
+        )
+        self.roll_page = RollPage(self.worker, self.backend)
+        self.setup_page = SetupPage(self.worker, self.backend)
+        self.status_page = StatusPage()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setStyleSheet("QTabBar::tab { font-size: 17px; padding: 10px 26px; }")
+        for page in (self.desk_page, self.roll_page, self.setup_page, self.status_page):
+            self.tabs.addTab(page, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        self.where = QLabel()
+        self.statusBar().addPermanentWidget(self.where)
+
+        self._build_menus()
+        self.poller.updated.connect(self.status_page.show_status)
+        self.poller.failed.connect(
+            lambda error: self.statusBar().showMessage(error.message, 10_000)
+        )  # not the banner: a failed refresh must not hide the last answer at the door
+        self.worker.error.connect(self._show_error)
+        self.setup_page.created.connect(self._activate)
+        self.setup_page.chosen.connect(self._activate)
+        self.setup_page.saved.connect(self._rules_saved)
+        self.roll_page.imported.connect(lambda _report: self.poller.refresh())
+        self.roll_page.walk_in.registered.connect(self._walk_in_from_roll)
+        follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
+        self.retranslate()
+        self._set_pages_enabled(False)
+        self.worker.submit(lambda: self.backend.open(assembly_id), self._opened, self._open_failed)
+
+    # -- start-up ------------------------------------------------------------------------
+    def _opened(self, assembly: Assembly | None) -> None:
+        self.setup_page.set_current(assembly.id if assembly else None)
+        self.setup_page.load()
+        if assembly is None:
+            self.tabs.setCurrentIndex(SETUP)
+        else:
+            self._activate(assembly, switch=True, use=False)
+        self.is_ready = True
+        self.ready.emit()
+
+    def _open_failed(self, error: JobError) -> None:
+        self._show_error(error)
+        self.setup_page.load()
+        self.tabs.setCurrentIndex(SETUP)
+        self.is_ready = True
+        self.ready.emit()
+
+    def _activate(self, assembly: Assembly, switch: bool = True, use: bool = True) -> None:
+        """Work on ``assembly`` from now on (after start-up, creation or choosing it)."""
+        self.assembly = assembly
+        if use:
+            self.worker.submit(lambda: self.backend.use(assembly.id))
+        self.setup_page.set_current(assembly.id)
+        self._set_pages_enabled(True)
+        self.desk_page.banner.show_idle()
+        self.desk_page.results.clear_hits()
+        self.poller.start()
+        self.worker.submit(self.backend.warm_search, background=True)
+        self._update_where()
+        if switch:
+            self.tabs.setCurrentIndex(DESK)
+
+    def _rules_saved(self, assembly: Assembly) -> None:
+        if self.assembly is not None and assembly.id == self.assembly.id:
+            self.assembly = assembly
+            self.poller.refresh()
+
+    def _set_pages_enabled(self, enabled: bool) -> None:
+        for index in (DESK, ROLL, STATUS):
+            self.tabs.setTabEnabled(index, enabled)
+
+    # -- wiring --------------------------------------------------------------------------
+    def _walk_in_from_roll(self, answer: WalkInAnswer) -> None:
+        self.desk_page.show_walk_in(answer)
+        if answer.scan is not None:
+            self.tabs.setCurrentIndex(DESK)
+
+    def _show_error(self, error: JobError) -> None:
+        self.statusBar().showMessage(error.message, 15_000)
+        if self.tabs.currentIndex() == DESK:
+            self.desk_page.show_error(error)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == DESK:
+            self.desk_page.refocus()
+
+    # -- menus ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        self.language_menu = LanguageMenu(self, on_change=self._language_chosen)
+        self.settings_menu = QMenu(self)
+        self.desk_name_action = QAction(self)
+        self.desk_name_action.triggered.connect(self.ask_desk_name)
+        self.sound_action = QAction(self)
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(self.sounds.enabled)
+        self.sound_action.toggled.connect(self._sound_toggled)
+        self.settings_menu.addAction(self.desk_name_action)
+        self.settings_menu.addAction(self.sound_action)
+        self.menuBar().addMenu(self.settings_menu)
+        self.menuBar().addMenu(self.language_menu)
+
+    def _language_chosen(self, lang: str) -> None:
+        self.store.setValue("language", lang)
+        self.retranslate()
+
+    def ask_desk_name(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, t("gui.settings.desk_title"), t("gui.settings.desk_prompt"),
+            text=self.desk_name,
+        )  # fmt: skip
+        if ok:
+            self.rename_desk(name)
+        self.desk_page.refocus()
+
+    def rename_desk(self, name: str) -> None:
+        name = clean_desk_name(name)
+        if not name:
+            return
+        self.store.setValue("desk", name)
+        self.desk_name = name
+        self.worker.submit(lambda: self.backend.rename_desk(name), lambda _r: self._update_where())
+
+    def _sound_toggled(self, on: bool) -> None:
+        self.sounds.enabled = on
+        self.store.setValue("sound", on)
+
+    # -- language ------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(t("app.title"))
+        for index, key in enumerate(_TAB_KEYS):
+            self.tabs.setTabText(index, t(key))
+        self.language_menu.retranslate()
+        self.settings_menu.setTitle(t("gui.menu.settings"))
+        self.desk_name_action.setText(t("gui.settings.desk_name"))
+        self.sound_action.setText(t("gui.settings.sound"))
+        for page in (self.desk_page, self.roll_page, self.setup_page, self.status_page):
+            page.retranslate()
+        self._update_where()
+
+    def _update_where(self) -> None:
+        title = self.assembly.title if self.assembly else t("gui.where.no_assembly")
+        self.where.setText(t("gui.where", desk=self.desk_name, title=title))
+        self.where.setStyleSheet("font-size: 14px; padding: 0 8px;")
+        self.where.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    # -- closing -------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the timers, the camera and the worker (idempotent)."""
+        self.poller.stop()
+        self.desk_page.shutdown()
+        self.worker.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,80 @@
+"""Live counts for every page: ask the database every two seconds, and after each action.
+
+Other desks check people in too, so the numbers cannot come only from this desk's
+answers. One poller feeds the desk's counts panel and the status page. Refreshes are
+background jobs (they wait for an idle worker), one at a time, and when the query is slow
+(a large roll on a busy server) the interval stretches so that refreshing takes at most
+``MAX_SHARE`` of the worker: a volunteer's scan should rarely meet one mid-run.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from assembly_desk.gui.desk_backend import DeskBackend
+from assembly_desk.gui.worker import DbWorker, JobError
+
+INTERVAL_MS = 2000
+MAX_SHARE = 0.1  # at most a tenth of the worker's time goes to the periodic refresh
+
+
+class StatusPoller(QObject):
+    updated = Signal(object)  # services.status.Status
+    failed = Signal(object)  # JobError
+
+    def __init__(self, worker: DbWorker, backend: DeskBackend, parent: QObject | None = None):
+        super().__init__(parent)
+        self._worker = worker
+        self._backend = backend
+        self._in_flight = False
+        self._again = False
+        self.enabled = False
+        self.last: object = None
+        self.last_seconds = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    def start(self) -> None:
+        self.enabled = True
+        self.timer.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self.enabled = False
+        self.timer.stop()
+
+    def refresh(self) -> None:
+        if not self.enabled:
+            return
+        if self._in_flight:
+            self._again = True
+            return
+        self._in_flight = True
+        self._worker.submit(self._timed_status, self._done, self._failed, background=True)
+
+    def _timed_status(self) -> tuple[object, float]:
+        start = time.perf_counter()
+        status = self._backend.status()
+        return status, time.perf_counter() - start
+
+    def _done(self, answer: tuple[object, float]) -> None:
+        self._in_flight = False
+        status, seconds = answer
+        self.last_seconds = seconds
+        self.timer.setInterval(max(INTERVAL_MS, round(seconds * 1000 / MAX_SHARE)))
+        self.last = status
+        self.updated.emit(status)
+        self._maybe_again()
+
+    def _failed(self, error: JobError) -> None:
+        self._in_flight = False
+        self.failed.emit(error)
+        self._maybe_again()
+
+    def _maybe_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
