@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         count_cmd.register(sub)
+    from assembly_desk.cli import bundle_cmd  # verify, keys create, bundle create|sign
+
+    bundle_cmd.register(sub)
     return parser
 
 

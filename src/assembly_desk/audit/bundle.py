@@ -1,0 +1,553 @@
+"""Write, read and co-sign the signed tally bundle (format ``assembly-desk/bundle`` v1).
+
+A bundle is a folder (or a zip of the same files)::
+
+    manifest.json     assembly, contests (method, options, tie rule, seed commitment),
+                      signers' public keys + signature policy, turnout counts,
+                      SHA-256 of cvrs.jsonl and audit_log.jsonl
+    cvrs.jsonl        one cast vote record per line, sorted by a random 128-bit id;
+                      no person, time, desk or sequence (ballot secrecy)
+    audit_log.jsonl   the hash-chained audit log (see chain.py)
+    tally.json        {"body": {manifest_hash, cvrs_hash, audit_head, results, seeds},
+                       "signatures": [records from signing.sign(body)]}
+
+Every file is RFC 8785 canonical JSON (one object per line for JSONL), so
+``sha256sum manifest.json`` prints ``body.manifest_hash``. Verification lives in
+:mod:`.verify`; the format is described in docs/bundle-format.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from assembly_desk.audit.bundle_schema import (
+    AUDIT_FILE,
+    CVR_FILE,
+    FILES,
+    FORMAT,
+    MANIFEST_FILE,
+    TALLY_FILE,
+    VERSION,
+    contest_entry,
+    is_hex,
+    validate_cvr,
+    validate_manifest,
+    validate_tally,
+)
+from assembly_desk.audit.canonical import canonical_json, loads, sha256_hex
+from assembly_desk.audit.chain import GENESIS, verify_chain
+from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
+from assembly_desk.audit.signing import SignaturePolicy, sign
+from assembly_desk.counting import (
+    CountOptions,
+    Result,
+    fraction_to_json,
+    seed_commitment,
+    to_json_dict,
+)
+
+__all__ = [
+    "BundleError",
+    "BundleFiles",
+    "BundleUnreadable",
+    "add_signature",
+    "canonical_jsonl",
+    "canonical_line",
+    "new_cvr_id",
+    "read_bundle_files",
+    "write_bundle",
+    "zip_bundle",
+]
+
+Signer = tuple[Ed25519PrivateKey, PublicKeyInfo]
+
+#: Largest bundle file read from a zip (a guard against zip bombs; ~8 million CVRs).
+MAX_ZIP_MEMBER = 1 << 30
+
+
+class BundleError(ValueError):
+    """A bundle cannot be written or co-signed as asked (the message says why)."""
+
+
+class BundleUnreadable(Exception):
+    """A bundle file is missing or not readable JSON; ``file`` and ``line`` say where."""
+
+    def __init__(self, file: str | None, problem: str, line: int | None = None) -> None:
+        where = file or "bundle"
+        if line is not None:
+            where = f"{where} line {line}"
+        super().__init__(f"{where}: {problem}")
+        self.file = file
+        self.line = line
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class BundleFiles:
+    """The raw bytes of the four bundle files, from a folder or a zip."""
+
+    source: Path
+    is_zip: bool
+    raw: Mapping[str, bytes]
+
+
+def new_cvr_id() -> str:
+    """A random 128-bit CVR id (32 lowercase hex digits): no order, no meaning."""
+    return secrets.token_hex(16)
+
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+)
+
+
+def plain_json_is_canonical(text: str) -> bool:
+    """Whether ``json.dumps(sort_keys, compact, ensure_ascii=False)`` text is RFC 8785 text.
+
+    For values holding only strings, safe ints, booleans, null and containers, that
+    form equals RFC 8785 exactly when no character lies outside the Basic
+    Multilingual Plane (there, code-point order and UTF-16 order of keys can differ)
+    and the text is NFC (which canonical JSON demands). Checked once for a whole file.
+    """
+    if text.isascii():
+        return True
+    try:
+        if len(text.encode("utf-16-le")) != 2 * len(text):
+            return False  # astral characters
+    except UnicodeEncodeError:
+        return False  # lone surrogates
+    return unicodedata.is_normalized("NFC", text)
+
+
+def canonical_line(value: Any) -> bytes:
+    """RFC 8785 bytes of one JSON value (fast path through the C encoder when it is exact)."""
+    if _only_safe(value):
+        text = _ENCODER.encode(value)
+        if plain_json_is_canonical(text):
+            return text.encode("utf-8")
+    return canonical_json(value)
+
+
+def canonical_jsonl(values: Sequence[Any], *, checked: bool = False) -> bytes:
+    """One RFC 8785 value per line, each ending in ``\n``.
+
+    ``checked``: the caller has validated the values (no floats, no ints beyond
+    +-(2**53-1), string keys), as :func:`write_bundle` does for CVRs, so the fast C
+    encoder can be used for the whole file after one NFC/BMP check.
+    """
+    if not values:
+        return b""
+    if checked or all(_only_safe(value) for value in values):
+        text = "\n".join(map(_ENCODER.encode, values)) + "\n"
+        if plain_json_is_canonical(text):
+            return text.encode("utf-8")
+    return b"".join(canonical_json(value) + b"\n" for value in values)
+
+
+_SAFE = 2**53 - 1
+
+
+def _only_safe(value: Any) -> bool:
+    """No float, no int beyond +-(2**53-1), no non-string key anywhere in ``value``."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_SAFE <= value <= _SAFE
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _only_safe(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(_only_safe(item) for item in value)
+    return False
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def read_bundle_files(path: str | os.PathLike[str]) -> BundleFiles:
+    """Read the four files from a bundle folder or a ``.zip`` of them.
+
+    In a zip the files may sit at the top or in one folder. Raises
+    :class:`BundleUnreadable` for a missing path or file, a damaged zip, or a zip
+    that holds a bundle file twice.
+    """
+    source = Path(path)
+    raw: dict[str, bytes] = {}
+    if source.is_dir():
+        for name in FILES:
+            try:
+                raw[name] = (source / name).read_bytes()
+            except FileNotFoundError:
+                raise BundleUnreadable(name, "file missing from the bundle") from None
+            except OSError as error:
+                raise BundleUnreadable(name, f"cannot read it ({error.strerror})") from None
+        return BundleFiles(source, False, raw)
+    if not source.exists():
+        raise BundleUnreadable(None, f"{source} does not exist")
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members: dict[str, list[zipfile.ZipInfo]] = {}
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                parts = info.filename.split("/")
+                if len(parts) <= 2 and parts[-1] in FILES:
+                    members.setdefault(parts[-1], []).append(info)
+            for name in FILES:
+                found = members.get(name, [])
+                if not found:
+                    raise BundleUnreadable(name, "file missing from the zip")
+                if len(found) > 1:
+                    raise BundleUnreadable(name, "the zip holds this file more than once")
+                if found[0].file_size > MAX_ZIP_MEMBER:
+                    raise BundleUnreadable(name, "file in the zip is too large to be a bundle")
+                raw[name] = archive.read(found[0])
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+    ) as error:
+        raise BundleUnreadable(
+            None, f"{source} is not a readable bundle folder or zip ({error})"
+        ) from None
+    return BundleFiles(source, True, raw)
+
+
+def load_json_file(name: str, data: bytes) -> Any:
+    """Strictly parse a bundle JSON file; errors name the file and line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise BundleUnreadable(name, "not valid UTF-8", line) from None
+    try:
+        return loads(text)
+    except json.JSONDecodeError as error:
+        raise BundleUnreadable(
+            name, f"malformed JSON: {error.msg} (column {error.colno})", error.lineno
+        ) from None
+    except ValueError as error:
+        raise BundleUnreadable(name, f"malformed JSON: {error}", 1) from None
+
+
+# --- writing -------------------------------------------------------------------
+
+
+_NAME_LISTS = ("ranking", "choices")
+
+
+def _plain_and_valid(cvr: dict[str, Any]) -> bool:
+    """Fast path: a CVR already in plain JSON form with a valid name list or vote.
+
+    Exactly id, contest and one of ranking / choices (a list of names) / vote (a
+    string or null); anything else takes the full :func:`validate_cvr` path.
+    """
+    if len(cvr) != 3 or type(cvr.get("contest")) is not str:
+        return False
+    for key in _NAME_LISTS:
+        if key in cvr:
+            value = cvr[key]
+            return type(value) is list and (not value or set(map(type, value)) == {str})
+    if "vote" in cvr:
+        return cvr["vote"] is None or type(cvr["vote"]) is str
+    return False
+
+
+def _plain_cvr(cvr: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy a CVR, turning Fraction scores into 'num/den' strings and tuples into lists."""
+    out = dict(cvr)
+    scores = out.get("scores")
+    if isinstance(scores, Mapping):
+        out["scores"] = {
+            name: (
+                {c: _exact(s) for c, s in value.items()}
+                if isinstance(value, Mapping)
+                else _exact(value)
+            )
+            for name, value in scores.items()
+        }
+    for key in ("choices", "ranking"):
+        value = out.get(key)
+        if value is not None and type(value) is not list:
+            if isinstance(value, tuple):
+                out[key] = [list(p) if isinstance(p, tuple) else p for p in value]
+        elif value is not None and any(type(p) is tuple for p in value):
+            out[key] = [list(p) if isinstance(p, tuple) else p for p in value]
+    return out
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return fraction_to_json(value)
+    return value
+
+
+def _prepare_manifest(manifest: Mapping[str, Any], signers: Sequence[Signer]) -> dict[str, Any]:
+    out = dict(manifest)
+    out["format"] = FORMAT
+    out["version"] = VERSION
+    contests = []
+    for contest in out.get("contests", []):
+        if isinstance(contest.get("options"), CountOptions):
+            contest = contest_entry(
+                contest["id"],
+                contest.get("title", contest["id"]),
+                contest["method"],
+                contest["options"],
+            )
+        contests.append(contest)
+    out["contests"] = contests
+    policy = out.get("policy")
+    if policy is None:
+        policy = SignaturePolicy(signers=tuple(info for _, info in signers))
+    if isinstance(policy, SignaturePolicy):
+        policy = policy.to_dict()
+    out["policy"] = policy
+    return out
+
+
+def write_bundle(
+    out_dir: str | os.PathLike[str],
+    manifest: Mapping[str, Any],
+    cvrs: Iterable[Mapping[str, Any]],
+    audit_entries: Sequence[Mapping[str, Any]],
+    results: Mapping[str, Result | Mapping[str, Any]],
+    seeds: Mapping[str, str],
+    signers: Sequence[Signer],
+) -> Path:
+    """Write a signed bundle folder at ``out_dir`` (must not exist or be empty).
+
+    ``manifest`` gives ``assembly``, ``contests`` (from :func:`contest_entry`, or with
+    ``options`` as a :class:`CountOptions`), ``counts`` and optionally ``policy``
+    (default: chair required, one witness, allowed keys = ``signers``); ``format``,
+    ``version`` and ``files`` are filled in. CVRs get a random id if they lack one and
+    are sorted by id. ``results`` maps contest id to a :class:`Result` or its
+    ``to_json_dict``; ``seeds`` reveals each committed tie-break seed. Every signer
+    must be listed in the policy; more can sign later with :func:`add_signature`.
+    Text must already be NFC (see ``canonical.nfc``). The folder appears whole or not
+    at all.
+    """
+    target = Path(out_dir)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BundleError(f"{target} already exists and is not an empty folder")
+    man = _prepare_manifest(manifest, signers)
+    contest_ids = {c["id"] for c in man["contests"] if isinstance(c, Mapping) and "id" in c}
+
+    cvr_list = list(cvrs)
+    fresh_ids = os.urandom(16 * len(cvr_list)).hex()
+    plain_cvrs: list[dict[str, Any]] = []
+    for index, cvr in enumerate(cvr_list):
+        plain = dict(cvr)
+        if "id" not in plain:
+            # 128 random bits each, drawn in one call (same source as secrets.token_hex).
+            plain["id"] = fresh_ids[32 * index : 32 * index + 32]
+        elif not is_hex(plain["id"], 32):
+            raise BundleError(f"CVR {index}: id must be 32 lowercase hex digits")
+        if not _plain_and_valid(plain):
+            plain = _plain_cvr(plain)
+            problem = validate_cvr(plain)
+            if problem is not None:
+                raise BundleError(f"CVR {index}: {problem}")
+        if plain["contest"] not in contest_ids:
+            raise BundleError(f"CVR {index}: unknown contest {plain['contest']!r}")
+        plain_cvrs.append(plain)
+    plain_cvrs.sort(key=itemgetter("id"))
+    for first, second in pairwise(plain_cvrs):
+        if first["id"] == second["id"]:
+            raise BundleError(f"CVR id {first['id']} used twice")
+    cvr_bytes = canonical_jsonl(plain_cvrs, checked=True)
+
+    entries = [dict(entry) for entry in audit_entries]
+    chain = verify_chain(entries)
+    if not chain.ok:
+        raise BundleError(f"audit log does not verify: {chain.reason}")
+    audit_bytes = canonical_jsonl(entries)
+
+    man["files"] = {CVR_FILE: sha256_hex(cvr_bytes), AUDIT_FILE: sha256_hex(audit_bytes)}
+    try:
+        validate_manifest(man)
+    except ValueError as error:
+        raise BundleError(str(error)) from None
+    manifest_bytes = canonical_json(man)
+
+    plain_results = {
+        key: to_json_dict(value) if isinstance(value, Result) else dict(value)
+        for key, value in results.items()
+    }
+    if set(plain_results) != contest_ids:
+        raise BundleError(
+            f"results must cover exactly the contests {sorted(contest_ids)}, "
+            f"got {sorted(plain_results)}"
+        )
+    for contest in man["contests"]:
+        seed = seeds.get(contest["id"])
+        commitment = contest["seed_commitment"]
+        if commitment is not None and (seed is None or seed_commitment(seed) != commitment):
+            raise BundleError(
+                f"contest {contest['id']}: seed missing or not matching its commitment"
+            )
+        if commitment is None and seed is not None:
+            raise BundleError(f"contest {contest['id']}: seed given but none was committed")
+    extra_seeds = sorted(set(seeds) - contest_ids)
+    if extra_seeds:
+        raise BundleError(f"seed for unknown contest {extra_seeds[0]!r}")
+    body = {
+        "manifest_hash": sha256_hex(manifest_bytes),
+        "cvrs_hash": sha256_hex(cvr_bytes),
+        "audit_head": chain.head if entries else GENESIS,
+        "results": plain_results,
+        "seeds": dict(seeds),
+    }
+    policy = SignaturePolicy.from_dict(man["policy"])
+    signatures = [_sign_checked(body, key, info, policy) for key, info in signers]
+    tally = {"body": body, "signatures": signatures}
+    try:
+        validate_tally(tally)
+    except ValueError as error:
+        raise BundleError(str(error)) from None
+    files = {
+        MANIFEST_FILE: manifest_bytes,
+        CVR_FILE: cvr_bytes,
+        AUDIT_FILE: audit_bytes,
+        TALLY_FILE: canonical_json(tally),
+    }
+    _write_folder(target, files)
+    return target
+
+
+def _sign_checked(
+    body: Mapping[str, Any], key: Ed25519PrivateKey, info: PublicKeyInfo, policy: SignaturePolicy
+) -> dict[str, str]:
+    listed = {signer.public_key: signer for signer in policy.signers}
+    public = public_key_hex(key)
+    allowed = listed.get(public)
+    if allowed is None:
+        raise BundleError(
+            f"{info.name}'s key ({info.fingerprint}) is not listed among the manifest's signers"
+        )
+    if (allowed.name, allowed.role) != (info.name, info.role):
+        raise BundleError(
+            f"the manifest lists this key as {allowed.name!r} ({allowed.role}), "
+            f"not {info.name!r} ({info.role})"
+        )
+    return sign(body, key, allowed)
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_folder(target: Path, files: Mapping[str, bytes]) -> None:
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        for name, data in files.items():
+            _fsync_write(tmp / name, data)
+        os.chmod(tmp, 0o755)
+        if target.exists():
+            target.rmdir()  # empty, checked by the caller
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def add_signature(
+    bundle_dir: str | os.PathLike[str],
+    private_key: Ed25519PrivateKey,
+    info: PublicKeyInfo,
+    *,
+    check: bool = True,
+) -> dict[str, str]:
+    """Co-sign an existing bundle folder (e.g. a witness, later, on their own laptop).
+
+    With ``check`` (the default) the bundle is verified first and signing is refused
+    unless every check passes except a signature policy that still lacks signatures:
+    nobody should sign a tally they have not recounted. The key must be listed in the
+    manifest's policy and must not have signed already. Returns the new record;
+    ``tally.json`` is replaced atomically.
+    """
+    from assembly_desk.audit.verify import verify_bundle
+
+    folder = Path(bundle_dir)
+    if not folder.is_dir():
+        raise BundleError(f"{folder} is not a bundle folder (unpack a zip before signing)")
+    if check:
+        report = verify_bundle(folder)
+        if report.exit_code == 2:
+            raise BundleError(f"bundle unreadable: {report.failures[0].detail()}")
+        blocking = [c for c in report.checks if not c.ok and c.name != "policy"]
+        if blocking:
+            raise BundleError(
+                "bundle does not verify, refusing to sign: "
+                + "; ".join(f"{c.name}: {c.detail()}" for c in blocking)
+            )
+    tally = load_json_file(TALLY_FILE, (folder / TALLY_FILE).read_bytes())
+    manifest = load_json_file(MANIFEST_FILE, (folder / MANIFEST_FILE).read_bytes())
+    validate_tally(tally)
+    policy = SignaturePolicy.from_dict(manifest["policy"])
+    record = _sign_checked(tally["body"], private_key, info, policy)
+    if any(
+        isinstance(old, Mapping) and old.get("public_key") == record["public_key"]
+        for old in tally["signatures"]
+    ):
+        raise BundleError(f"{info.name} ({info.fingerprint}) has already signed this bundle")
+    tally["signatures"].append(record)
+    _replace_file(folder / TALLY_FILE, canonical_json(tally))
+    return record
+
+
+def zip_bundle(bundle_dir: str | os.PathLike[str], zip_path: str | os.PathLike[str]) -> Path:
+    """Pack a bundle folder into a zip (files at the top level), written atomically."""
+    folder = Path(bundle_dir)
+    target = Path(zip_path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in FILES:
+                archive.write(folder / name, name)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target

@@ -1,0 +1,364 @@
+"""Signed tally bundles on the command line: ``verify``, ``keys create``, ``bundle create|sign``.
+
+``assembly-desk verify BUNDLE [--json] [--since HASH]``
+    every check of docs/bundle-format.md; exit 0 valid, 1 invalid, 2 unreadable.
+``assembly-desk keys create --name N --role chair|witness --out FILE.pem``
+    a passphrase-protected Ed25519 key plus ``FILE.pub.json`` (name, role, public key,
+    fingerprint) that ``bundle create`` reads to list the signer in the manifest.
+``assembly-desk bundle create --out DIR --ballots FILE.jsonl --contest-id ID --title T
+    --method M [count options] --key FILE.pem [--key ...] --policy chair,witness ...``
+    a headless bundle from a ballot file (the app's own export comes from the database).
+``assembly-desk bundle sign DIR --key FILE.pem``
+    a witness verifies the bundle on their own machine, then adds their signature.
+
+These commands need no database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from assembly_desk.audit.bundle import BundleError, add_signature, write_bundle
+from assembly_desk.audit.bundle_schema import (
+    SELECTION_KEYS,
+    ballot_from_cvr,
+    contest_entry,
+)
+from assembly_desk.audit.canonical import CanonicalizationError, canonical_json, nfc, sha256_hex
+from assembly_desk.audit.chain import GENESIS, make_entry
+from assembly_desk.audit.keys import (
+    KeyFileError,
+    PublicKeyInfo,
+    fingerprint,
+    generate_key,
+    load_private_key,
+    public_key_hex,
+    save_private_key,
+)
+from assembly_desk.audit.signing import SignaturePolicy
+from assembly_desk.audit.verify import render_report, verify_bundle
+from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count
+from assembly_desk.counting.ballot_file import BallotFileError, parse_line
+from assembly_desk.i18n import t
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_ERROR = 2
+ROLES = ("chair", "witness")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``verify``, ``keys`` and ``bundle``."""
+    ver = sub.add_parser("verify", help=t("bundle.help.verify"))
+    ver.add_argument("bundle", help="BUNDLE folder or .zip")
+    ver.add_argument("--json", action="store_true", help=t("bundle.help.json"))
+    ver.add_argument("--since", metavar="HASH", help=t("bundle.help.since"))
+    ver.set_defaults(func=run_verify)
+
+    keys = sub.add_parser("keys", help=t("bundle.help.keys"))
+    keys_sub = keys.add_subparsers(dest="keys_action", required=True)
+    kc = keys_sub.add_parser("create", help=t("bundle.help.keys_create"))
+    kc.add_argument("--name", required=True, help=t("bundle.help.name"))
+    kc.add_argument("--role", required=True, choices=ROLES, help=t("bundle.help.role"))
+    kc.add_argument("--out", required=True, help=t("bundle.help.out_key"))
+    kc.add_argument("--passphrase-file", help=t("bundle.help.passphrase_file"))
+    kc.set_defaults(func=run_keys_create)
+
+    bun = sub.add_parser("bundle", help=t("bundle.help.bundle"))
+    bun_sub = bun.add_subparsers(dest="bundle_action", required=True)
+    bc = bun_sub.add_parser("create", help=t("bundle.help.create"))
+    bc.add_argument("--out", required=True)
+    bc.add_argument("--ballots", required=True, help="JSONL, one ballot per line")
+    bc.add_argument("--contest-id", required=True)
+    bc.add_argument("--title", required=True)
+    bc.add_argument("--method", required=True, choices=tuple(METHODS))
+    bc.add_argument("--assembly-title", default="")
+    bc.add_argument("--date", default="", help="YYYY-MM-DD")
+    bc.add_argument("--district", default="")
+    _count_options(bc)
+    bc.add_argument("--key", action="append", required=True, help=t("bundle.help.key"))
+    bc.add_argument(
+        "--key-passphrase-file",
+        action="append",
+        default=[],
+        help=t("bundle.help.key_passphrase_file"),
+    )
+    bc.add_argument("--signer", action="append", default=[], help=t("bundle.help.signer"))
+    bc.add_argument("--policy", default="chair,witness", help=t("bundle.help.policy"))
+    bc.add_argument("--min-witnesses", type=int, help=t("bundle.help.min_witnesses"))
+    bc.add_argument("--issued", type=int, required=True)
+    bc.add_argument("--checked-in", type=int, required=True)
+    bc.set_defaults(func=run_bundle_create)
+
+    bs = bun_sub.add_parser("sign", help=t("bundle.help.sign"))
+    bs.add_argument("bundle", help="BUNDLE folder")
+    bs.add_argument("--key", required=True, help=t("bundle.help.key"))
+    bs.add_argument("--key-passphrase-file", help=t("bundle.help.key_passphrase_file"))
+    bs.set_defaults(func=run_bundle_sign)
+
+
+def _count_options(p: argparse.ArgumentParser) -> None:
+    """The options of ``assembly-desk count`` (read by ``count_cmd.options_from``)."""
+    p.add_argument("--seats", type=int, default=1)
+    p.add_argument("--max-choices", type=int)
+    p.add_argument("--threshold", default="simple")
+    p.add_argument("--base", default="valid")
+    p.add_argument("--present", type=int)
+    p.add_argument("--eligible", type=int)
+    p.add_argument("--quorum", type=int)
+    p.add_argument("--candidates", help="A,B,C")
+    p.add_argument("--costs", help='JSON file {"project": cost}')
+    p.add_argument("--budget")
+    p.add_argument("--satisfaction", default="cardinality")
+    p.add_argument(
+        "--completion", default="add1-greedy", choices=("none", "add1", "add1-greedy", "greedy")
+    )
+    p.add_argument("--increment", default="1")
+    p.add_argument(
+        "--seed", help="tie-break seed (committed in the manifest, revealed in the tally)"
+    )
+    p.add_argument("--tie-order", help="A,B,...")
+    p.add_argument("--criteria-weights")
+    p.add_argument("--group-weights")
+    p.add_argument("--trim", action="store_true")
+
+
+def _error(message: str) -> None:
+    print(t("bundle.error", message=message), file=sys.stderr)
+
+
+# --- verify ----------------------------------------------------------------------
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    report = verify_bundle(args.bundle, since_head=args.since)
+    if args.json:
+        print(json.dumps(report.to_dict("en"), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(report))
+    return report.exit_code
+
+
+# --- keys --------------------------------------------------------------------------
+
+
+def read_passphrase_file(path: str) -> str:
+    """The first line of a passphrase file (trailing newline dropped)."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return text.splitlines()[0] if text else ""
+
+
+def _prompt_new_passphrase(name: str) -> str:
+    first = getpass.getpass(t("bundle.passphrase_prompt", name=name))
+    second = getpass.getpass(t("bundle.passphrase_again"))
+    if first != second:
+        raise ValueError(t("bundle.passphrase_mismatch"))
+    return first
+
+
+def sidecar_path(key_path: str | os.PathLike[str]) -> Path:
+    """``chair.pem`` -> ``chair.pub.json``: the public part with name and role."""
+    path = Path(key_path)
+    return path.with_name(path.stem + ".pub.json")
+
+
+def read_public_info(path: str | os.PathLike[str]) -> PublicKeyInfo:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return PublicKeyInfo.from_dict(data)
+
+
+def run_keys_create(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists():
+        _error(t("bundle.key_exists", path=str(out)))
+        return EXIT_ERROR
+    name = nfc(args.name)
+    try:
+        if args.passphrase_file:
+            passphrase = read_passphrase_file(args.passphrase_file)
+        else:
+            passphrase = _prompt_new_passphrase(name)
+        pem, info = generate_key(name, args.role, passphrase)
+    except (OSError, ValueError, KeyFileError) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    save_private_key(out, pem)
+    sidecar_path(out).write_bytes(canonical_json(info.to_dict()) + b"\n")
+    print(
+        t(
+            "bundle.key_created",
+            path=str(out),
+            name=info.name,
+            role=info.role,
+            public_key=info.public_key,
+            fingerprint=info.fingerprint,
+        )
+    )
+    return EXIT_OK
+
+
+def _load_key(path: str, passphrase_file: str | None) -> tuple[Any, PublicKeyInfo | None]:
+    if passphrase_file:
+        passphrase = read_passphrase_file(passphrase_file)
+    else:
+        passphrase = getpass.getpass(t("bundle.passphrase_prompt", name=path))
+    key = load_private_key(path, passphrase)
+    side = sidecar_path(path)
+    info = read_public_info(side) if side.exists() else None
+    if info is not None and info.public_key != public_key_hex(key):
+        raise ValueError(f"{side} does not belong to {path}")
+    return key, info
+
+
+# --- bundle create / sign ------------------------------------------------------------
+
+
+def _read_cvrs(path: str, contest_id: str) -> list[dict[str, Any]]:
+    """Ballot JSONL -> CVR dicts of one contest (NFC text, exact numbers)."""
+    cvrs: list[dict[str, Any]] = []
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except OSError as error:
+        raise BallotFileError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise BallotFileError(f"{path} is not UTF-8 text") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            parse_line(line)  # same validation and messages as `assembly-desk count`
+            obj = json.loads(line, parse_float=Fraction)
+        except ValueError as error:
+            raise BallotFileError(str(error), number) from None
+        cvr: dict[str, Any] = {"contest": contest_id}
+        for key in (*SELECTION_KEYS, "group"):
+            if key in obj:
+                cvr[key] = obj[key]
+        cvrs.append(nfc(cvr))
+    return cvrs
+
+
+def _signer_arg(text: str) -> PublicKeyInfo:
+    if text.endswith(".json"):
+        return read_public_info(text)
+    name, role, public = text.rsplit(":", 2)
+    return PublicKeyInfo(nfc(name), role, public, fingerprint(public))
+
+
+def run_bundle_create(args: argparse.Namespace) -> int:
+    from assembly_desk.cli.count_cmd import options_from
+
+    try:
+        options = options_from(args)
+        cvrs = _read_cvrs(args.ballots, nfc(args.contest_id))
+        ballots = [ballot_from_cvr(cvr) for cvr in cvrs]
+        result = count(args.method, ballots, options)
+        passfiles = list(args.key_passphrase_file)
+        if len(passfiles) not in (0, 1, len(args.key)):
+            raise ValueError("give one --key-passphrase-file per --key (or one for all)")
+        signers = []
+        for index, key_path in enumerate(args.key):
+            passfile = passfiles[index] if len(passfiles) > 1 else (passfiles or [None])[0]
+            key, info = _load_key(key_path, passfile)
+            if info is None:
+                raise ValueError(f"{sidecar_path(key_path)} missing (made by `keys create`)")
+            signers.append((key, info))
+        listed = [info for _, info in signers] + [_signer_arg(s) for s in args.signer]
+        roles = [r.strip() for r in args.policy.split(",") if r.strip()]
+        witnesses = args.min_witnesses
+        if witnesses is None:
+            witnesses = 1 if "witness" in roles else 0
+        policy = SignaturePolicy(
+            signers=tuple(listed),
+            required_roles=tuple(r for r in roles if r != "witness"),
+            min_witnesses=witnesses,
+        )
+        contest = contest_entry(nfc(args.contest_id), nfc(args.title), args.method, options)
+        now = datetime.now(UTC)
+        events: list[tuple[str, dict[str, Any]]] = []
+        if contest["seed_commitment"] is not None:
+            events.append(
+                (
+                    "seed.committed",
+                    {"contest": contest["id"], "commitment": contest["seed_commitment"]},
+                )
+            )
+        events.append(("poll.closed", {"contest": contest["id"], "cast": len(cvrs)}))
+        events.append(("tally.counted", {"contest": contest["id"], "method": args.method}))
+        entries, prev = [], GENESIS
+        for seq, (kind, data) in enumerate(events, start=1):
+            entry = make_entry(prev, seq, now, kind, data)
+            entries.append(entry)
+            prev = entry["hash"]
+        manifest = {
+            "assembly": nfc(
+                {"title": args.assembly_title, "date": args.date, "district": args.district}
+            ),
+            "contests": [contest],
+            "policy": policy.to_dict(),
+            "counts": {"checked_in": args.checked_in, "issued": {contest["id"]: args.issued}},
+        }
+        seeds = {contest["id"]: nfc(args.seed)} if args.seed is not None else {}
+        out = write_bundle(
+            args.out, manifest, cvrs, entries, {contest["id"]: result}, seeds, signers
+        )
+    except (
+        BallotFileError,
+        OptionError,
+        TieNeedsLotError,
+        BundleError,
+        KeyFileError,
+        CanonicalizationError,
+        OSError,
+        ValueError,
+        KeyError,
+    ) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    print(
+        t(
+            "bundle.created",
+            path=str(out),
+            cvrs=len(cvrs),
+            signatures=len(signers),
+            manifest_hash=sha256_hex((out / "manifest.json").read_bytes()),
+        )
+    )
+    return EXIT_OK
+
+
+def run_bundle_sign(args: argparse.Namespace) -> int:
+    try:
+        key, _ = _load_key(args.key, args.key_passphrase_file)
+        manifest = json.loads((Path(args.bundle) / "manifest.json").read_text(encoding="utf-8"))
+        policy = SignaturePolicy.from_dict(manifest["policy"])
+        public = public_key_hex(key)
+        info = next((s for s in policy.signers if s.public_key == public), None)
+        if info is None:
+            _error(t("bundle.not_a_signer", fingerprint=fingerprint(public)))
+            return EXIT_REFUSED
+        record = add_signature(args.bundle, key, info)
+    except BundleError as error:
+        _error(str(error))
+        return EXIT_REFUSED
+    except (KeyFileError, OSError, ValueError, KeyError) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    print(
+        t(
+            "bundle.signed",
+            name=record["signer"],
+            role=record["role"],
+            fingerprint=record["fingerprint"],
+        )
+    )
+    return EXIT_OK
