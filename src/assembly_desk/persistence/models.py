@@ -99,3 +99,5 @@ class AuditEventRow(Base):
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
+
+from assembly_desk.persistence import models_ballots as _ballots  # noqa: F401,E402

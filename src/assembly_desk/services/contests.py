@@ -1,0 +1,433 @@
+"""Contests and their polls: define in draft, open and close by the chair.
+
+A definition may change only while the contest is a draft; from the moment the poll opens
+it is frozen (``Refused("contest.frozen")``), and the audit log keeps its hash. Opening
+and closing need the chair's passphrase, kept per assembly as a scrypt hash. The audit
+log records each transition with counts (ballots issued, ballots stored), never a cast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, delete, func, insert, select
+
+from assembly_desk.audit.canonical import canonical_hash
+from assembly_desk.domain.contests import (
+    BallotType,
+    Contest,
+    ContestDefinition,
+    Criterion,
+    Option,
+    PollState,
+    VoterScope,
+    check_transition,
+)
+from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
+from assembly_desk.persistence.models import PersonRow
+from assembly_desk.persistence.models_ballots import (
+    BallotIssueRow,
+    BallotRow,
+    ChairPassphraseRow,
+    ContestOptionRow,
+    ContestRow,
+    PanelMemberRow,
+)
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services import audit_log
+from assembly_desk.services.assemblies import get_assembly
+
+MIN_PASSPHRASE = 6
+# scrypt cost: 16 MiB and ~50 ms per check, once per open or close.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+# --- the chair's passphrase -------------------------------------------------------------
+
+
+def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    data = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    return hashlib.scrypt(data, salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+def hash_passphrase(passphrase: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def passphrase_matches(passphrase: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = _scrypt(passphrase, bytes.fromhex(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(got, bytes.fromhex(digest))
+
+
+def set_chair_passphrase(
+    uow: UnitOfWork,
+    assembly_id: int,
+    passphrase: str,
+    now: datetime,
+    current: str | None = None,
+) -> None:
+    """Set the chair's passphrase; changing an existing one needs the ``current`` one."""
+    get_assembly(uow, assembly_id)
+    if len(passphrase.strip()) < MIN_PASSPHRASE:
+        raise InvalidInput("poll.passphrase_short", min=MIN_PASSPHRASE)
+    row = uow.session.get(ChairPassphraseRow, assembly_id)
+    if row is not None:
+        if current is None or not passphrase_matches(current, row.scrypt_hash):
+            raise Refused("poll.wrong_passphrase")
+        row.scrypt_hash = hash_passphrase(passphrase)
+    else:
+        uow.session.add(
+            ChairPassphraseRow(assembly_id=assembly_id, scrypt_hash=hash_passphrase(passphrase))
+        )
+    audit_log.append(
+        uow, "chair.passphrase_set", {"assembly": assembly_id, "changed": row is not None}, now
+    )
+    uow.commit()
+
+
+def has_chair_passphrase(uow: UnitOfWork, assembly_id: int) -> bool:
+    return uow.session.get(ChairPassphraseRow, assembly_id) is not None
+
+
+def _check_chair(uow: UnitOfWork, assembly_id: int, passphrase: str) -> None:
+    row = uow.session.get(ChairPassphraseRow, assembly_id)
+    if row is None:
+        raise Refused("poll.no_passphrase")
+    if not passphrase_matches(passphrase, row.scrypt_hash):
+        raise Refused("poll.wrong_passphrase")
+
+
+# --- reading and writing definitions ----------------------------------------------------
+
+
+def contest_row(uow: UnitOfWork, contest_id: int, lock: str | None = None) -> ContestRow:
+    """The contest row; ``lock`` "share" or "update" locks it on PostgreSQL.
+
+    Casting takes a share lock and closing an update lock, so on PostgreSQL no ballot can
+    commit after the close counted them. SQLite needs none: one writer at a time.
+    """
+    query = select(ContestRow).where(ContestRow.id == contest_id)
+    if lock == "share":
+        query = query.with_for_update(read=True)
+    elif lock == "update":
+        query = query.with_for_update()
+    row = uow.session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound("contest.not_found", id=contest_id)
+    return row
+
+
+_OPTIONS = (
+    select(ContestOptionRow.name, ContestOptionRow.cost)
+    .where(ContestOptionRow.contest_id == bindparam("contest_id"))
+    .order_by(ContestOptionRow.position)
+)
+
+
+def definition_of(uow: UnitOfWork, row: ContestRow | Row[Any]) -> ContestDefinition:
+    """The definition of a contest row (an ORM row or a Core row of the ``contest`` table)."""
+    options = uow.session.execute(_OPTIONS, {"contest_id": row.id}).all()
+    return ContestDefinition(
+        title=row.title,
+        ballot_type=BallotType(row.ballot_type),
+        options=tuple(Option(name, int(cost)) for name, cost in options),
+        max_choices=row.max_choices,
+        criteria=tuple(Criterion(c["name"], c["max_score"]) for c in json.loads(row.criteria_json)),
+        max_score=row.max_score,
+        budget_cap=int(row.budget_cap),
+        scope=VoterScope(row.scope),
+    )
+
+
+def _panel(uow: UnitOfWork, contest_id: int) -> frozenset[int]:
+    return frozenset(
+        uow.session.execute(
+            select(PanelMemberRow.person_id).where(PanelMemberRow.contest_id == contest_id)
+        ).scalars()
+    )
+
+
+def to_domain(uow: UnitOfWork, row: ContestRow) -> Contest:
+    return Contest(
+        id=row.id,
+        assembly_id=row.assembly_id,
+        state=PollState(row.state),
+        definition=definition_of(uow, row),
+        panel=_panel(uow, row.id) if row.scope == VoterScope.PANEL.value else frozenset(),
+    )
+
+
+def get_contest(uow: UnitOfWork, contest_id: int) -> Contest:
+    return to_domain(uow, contest_row(uow, contest_id))
+
+
+def list_contests(
+    uow: UnitOfWork, assembly_id: int, state: PollState | None = None
+) -> list[Contest]:
+    query = select(ContestRow).where(ContestRow.assembly_id == assembly_id)
+    if state is not None:
+        query = query.where(ContestRow.state == state.value)
+    rows = uow.session.execute(query.order_by(ContestRow.id)).scalars().all()
+    return [to_domain(uow, r) for r in rows]
+
+
+def _write_definition(uow: UnitOfWork, row: ContestRow, defn: ContestDefinition) -> None:
+    row.title = defn.title
+    row.ballot_type = defn.ballot_type.value
+    row.scope = defn.scope.value
+    row.max_choices = defn.max_choices
+    row.max_score = defn.max_score
+    row.budget_cap = defn.budget_cap
+    row.criteria_json = json.dumps(
+        [{"name": c.name, "max_score": c.max_score} for c in defn.criteria], ensure_ascii=False
+    )
+    uow.session.flush()
+    uow.session.execute(delete(ContestOptionRow).where(ContestOptionRow.contest_id == row.id))
+    if defn.options:
+        uow.session.execute(
+            insert(ContestOptionRow),
+            [
+                {"contest_id": row.id, "position": i, "name": o.name, "cost": o.cost}
+                for i, o in enumerate(defn.options)
+            ],
+        )
+
+
+def create_contest(
+    uow: UnitOfWork, assembly_id: int, definition: ContestDefinition, now: datetime
+) -> Contest:
+    """A new contest in draft."""
+    get_assembly(uow, assembly_id)
+    defn = definition.normalised()
+    defn.validate()
+    row = ContestRow(
+        assembly_id=assembly_id,
+        title=defn.title,
+        ballot_type=defn.ballot_type.value,
+        scope=defn.scope.value,
+        state=PollState.DRAFT.value,
+        max_choices=defn.max_choices,
+        max_score=defn.max_score,
+        budget_cap=defn.budget_cap,
+        criteria_json="[]",
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    _write_definition(uow, row, defn)
+    audit_log.append(
+        uow,
+        "contest.created",
+        {"assembly": assembly_id, "contest": row.id, "definition": defn.to_dict()},
+        now,
+    )
+    uow.commit()
+    return to_domain(uow, row)
+
+
+def _draft_row(uow: UnitOfWork, contest_id: int) -> ContestRow:
+    row = contest_row(uow, contest_id, lock="update")
+    if row.state != PollState.DRAFT.value:
+        raise Refused("contest.frozen")
+    return row
+
+
+def update_contest(
+    uow: UnitOfWork, contest_id: int, definition: ContestDefinition, now: datetime
+) -> Contest:
+    """Change a draft's definition; refused once the poll has opened."""
+    row = _draft_row(uow, contest_id)
+    defn = definition.normalised()
+    defn.validate()
+    _write_definition(uow, row, defn)
+    if defn.scope is not VoterScope.PANEL:
+        uow.session.execute(delete(PanelMemberRow).where(PanelMemberRow.contest_id == row.id))
+    audit_log.append(uow, "contest.updated", {"contest": row.id, "definition": defn.to_dict()}, now)
+    uow.commit()
+    return to_domain(uow, row)
+
+
+def set_panel(
+    uow: UnitOfWork, contest_id: int, person_ids: Iterable[int], now: datetime
+) -> Contest:
+    """Replace the panel of a panel-scoped draft contest."""
+    row = _draft_row(uow, contest_id)
+    if row.scope != VoterScope.PANEL.value:
+        raise InvalidInput("contest.not_panel")
+    wanted = sorted(set(person_ids))
+    found = set(
+        uow.session.execute(
+            select(PersonRow.id).where(
+                PersonRow.assembly_id == row.assembly_id, PersonRow.id.in_(wanted)
+            )
+        ).scalars()
+    )
+    missing = [p for p in wanted if p not in found]
+    if missing:
+        raise NotFound("error.person_not_found", id=missing[0])
+    uow.session.execute(delete(PanelMemberRow).where(PanelMemberRow.contest_id == row.id))
+    if wanted:
+        uow.session.execute(
+            insert(PanelMemberRow), [{"contest_id": row.id, "person_id": p} for p in wanted]
+        )
+    audit_log.append(uow, "contest.panel_set", {"contest": row.id, "panel": wanted}, now)
+    uow.commit()
+    return to_domain(uow, row)
+
+
+# --- the poll ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PollCounts:
+    """Turnout figures: ballots issued (per channel) and ballots stored.
+
+    Every station issue stores exactly one ballot in the same transaction, so the paper
+    ballots entered at the count table are ``ballots - issued_station``.
+    """
+
+    issued_station: int
+    issued_paper: int
+    ballots: int
+
+    @property
+    def issued(self) -> int:
+        return self.issued_station + self.issued_paper
+
+    @property
+    def paper_recorded(self) -> int:
+        return self.ballots - self.issued_station
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "issued": self.issued,
+            "issued_station": self.issued_station,
+            "issued_paper": self.issued_paper,
+            "ballots": self.ballots,
+        }
+
+
+def poll_counts(uow: UnitOfWork, contest_id: int) -> PollCounts:
+    by_channel = dict(
+        uow.session.execute(
+            select(BallotIssueRow.channel, func.count())
+            .where(BallotIssueRow.contest_id == contest_id)
+            .group_by(BallotIssueRow.channel)
+        ).all()
+    )
+    ballots = uow.session.execute(
+        select(func.count()).select_from(BallotRow).where(BallotRow.contest_id == contest_id)
+    ).scalar_one()
+    return PollCounts(
+        int(by_channel.get("station", 0)), int(by_channel.get("paper", 0)), int(ballots)
+    )
+
+
+def definition_digest(defn: ContestDefinition) -> str:
+    """SHA-256 of the canonical definition: logged at open, so a later change would show."""
+    return canonical_hash(defn.to_dict())  # type: ignore[arg-type]
+
+
+def open_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) -> Contest:
+    """Chair: open voting; the definition is frozen from here on."""
+    row = contest_row(uow, contest_id, lock="update")
+    _check_chair(uow, row.assembly_id, passphrase)
+    check_transition(PollState(row.state), PollState.OPEN)
+    defn = definition_of(uow, row)
+    defn.validate()
+    if defn.scope is VoterScope.PANEL and not _panel(uow, row.id):
+        raise Refused("contest.empty_panel")
+    row.state = PollState.OPEN.value
+    row.opened_at = now
+    audit_log.append(
+        uow,
+        "poll.opened",
+        {
+            "assembly": row.assembly_id,
+            "contest": row.id,
+            "definition_sha256": definition_digest(defn),
+            **poll_counts(uow, row.id).to_dict(),
+        },
+        now,
+    )
+    uow.commit()
+    return to_domain(uow, row)
+
+
+def close_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) -> PollCounts:
+    """Chair: close voting; returns (and logs) the counts. Paper count entry may follow."""
+    row = contest_row(uow, contest_id, lock="update")
+    _check_chair(uow, row.assembly_id, passphrase)
+    check_transition(PollState(row.state), PollState.CLOSED)
+    row.state = PollState.CLOSED.value
+    row.closed_at = now
+    if uow.is_postgres:
+        _rewrite_in_id_order(uow, row.id)
+    counts = poll_counts(uow, row.id)
+    audit_log.append(
+        uow,
+        "poll.closed",
+        {"assembly": row.assembly_id, "contest": row.id, **counts.to_dict()},
+        now,
+    )
+    uow.commit()
+    if uow.is_postgres:
+        _vacuum_postgres(uow)
+    else:
+        _checkpoint_sqlite(uow)
+    return counts
+
+
+def _rewrite_in_id_order(uow: UnitOfWork, contest_id: int) -> None:
+    """PostgreSQL keeps rows in insertion order, each stamped with its transaction id.
+
+    Rewriting the contest's ballots in random-id order, in the closing transaction, gives
+    them one transaction id and a storage order that says nothing about cast order.
+    """
+    rows = [
+        {"id": i, "contest_id": contest_id, "selection_json": s}
+        for i, s in uow.session.execute(
+            select(BallotRow.id, BallotRow.selection_json)
+            .where(BallotRow.contest_id == contest_id)
+            .order_by(BallotRow.id)
+        ).all()
+    ]
+    uow.session.execute(delete(BallotRow).where(BallotRow.contest_id == contest_id))
+    if rows:
+        uow.session.execute(insert(BallotRow), rows)
+
+
+def _vacuum_postgres(uow: UnitOfWork) -> None:
+    """Clear the dead pre-close ballot rows (and their transaction ids) now. Best effort."""
+    try:
+        with uow.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ballot")
+    except Exception:  # autovacuum will get there; the live rows are already rewritten
+        pass
+
+
+def _checkpoint_sqlite(uow: UnitOfWork) -> None:
+    """Fold the write-ahead log (which holds pages in commit order) into the file. Best effort."""
+    raw = uow.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    except Exception:  # a reader elsewhere may hold the log; the next checkpoint folds it
+        pass
+    finally:
+        raw.close()

@@ -1,0 +1,262 @@
+"""The voting station, paper ballots, and count entry — without ever linking voter and vote.
+
+* ``unlock_for_card``: a card is scanned at a station; the answer lists the open contests
+  this person may still vote in, or says why not.
+* ``cast``: in ONE transaction, record "ballot issued to P for C" and store the ballot
+  under a fresh random id. The issue's primary key (contest, person) decides races between
+  stations: the loser gets ``Refused("vote.already")``. A power cut leaves both or neither.
+  Nothing about the ballot is returned, so a voter cannot prove how they voted.
+* ``issue_paper``: a paper ballot handed out; the same primary key means no second vote
+  on paper or at a station.
+* ``record_paper_ballot``: count entry after the close; paper ballots carry no person.
+
+No audit event per ballot or per issue: the poll's open/close events carry the counts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Row, bindparam, exists, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from assembly_desk.domain import card_code
+from assembly_desk.domain.contests import (
+    Contest,
+    PollState,
+    VoterScope,
+    check_shape,
+    selection_json,
+    validate_selection,
+)
+from assembly_desk.domain.errors import NotFound, Refused
+from assembly_desk.i18n import t
+from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.models_ballots import (
+    BallotIssueRow,
+    BallotRow,
+    ContestRow,
+    PanelMemberRow,
+)
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services.contests import contest_row, definition_of, poll_counts, to_domain
+
+STATION = "station"
+PAPER = "paper"
+
+
+class Refusal(StrEnum):
+    UNKNOWN_CARD = "unknown_card"
+    NO_OPEN_POLL = "no_open_poll"
+    NOT_ELIGIBLE = "not_eligible"
+    NOT_CHECKED_IN = "not_checked_in"
+    NOT_ON_PANEL = "not_on_panel"
+    ALREADY_VOTED_ALL = "already_voted_all"
+
+
+@dataclass(frozen=True, slots=True)
+class Unlock:
+    """What a station shows after a scan: the contests to vote in, or the refusal."""
+
+    person_id: int | None
+    name: str = ""
+    contests: tuple[Contest, ...] = ()
+    refusal: Refusal | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    def message(self, lang: str | None = None) -> str:
+        if self.refusal is None:
+            return t("vote.unlocked", lang, count=len(self.contests))
+        return t(f"vote.refused.{self.refusal.value}", lang)
+
+
+def _new_ballot_id() -> str:
+    return secrets.token_hex(16)
+
+
+def _store_ballot(uow: UnitOfWork, contest_id: int, selection: dict[str, Any]) -> None:
+    uow.session.execute(
+        _BALLOT,
+        {
+            "id": _new_ballot_id(),
+            "contest_id": contest_id,
+            "selection_json": selection_json(selection),
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Voter:
+    assembly_id: int
+    eligible: bool
+    checked_in: bool
+    on_panel: bool
+
+
+# Built once: a station casts thousands of times, and building a statement costs more
+# than running it on SQLite.
+_CONTEST = ContestRow.__table__
+_CONTEST_FOR_SHARE = (
+    select(_CONTEST).where(_CONTEST.c.id == bindparam("contest_id")).with_for_update(read=True)
+)
+_VOTER = select(
+    PersonRow.assembly_id,
+    PersonRow.eligible,
+    exists()
+    .where(CheckInRow.assembly_id == PersonRow.assembly_id)
+    .where(CheckInRow.person_id == PersonRow.id),
+    exists()
+    .where(PanelMemberRow.contest_id == bindparam("contest_id"))
+    .where(PanelMemberRow.person_id == PersonRow.id),
+).where(PersonRow.id == bindparam("person_id"))
+_ISSUE = BallotIssueRow.__table__
+_ISSUE_PG = pg_insert(_ISSUE).on_conflict_do_nothing().returning(_ISSUE.c.person_id)
+_ISSUE_SQLITE = sqlite_insert(_ISSUE).on_conflict_do_nothing().returning(_ISSUE.c.person_id)
+_BALLOT = insert(BallotRow.__table__)
+
+
+def _voter(uow: UnitOfWork, contest_id: int, person_id: int) -> _Voter | None:
+    """Everything the station needs to know about one voter, in one query."""
+    row = uow.session.execute(
+        _VOTER, {"contest_id": contest_id, "person_id": person_id}
+    ).one_or_none()
+    return None if row is None else _Voter(row[0], bool(row[1]), bool(row[2]), bool(row[3]))
+
+
+def _reason(scope: str, voter: _Voter) -> Refusal | None:
+    """Why this voter may not vote in a contest of ``scope`` (whether or not they did), or None.
+
+    An assembly-wide contest needs an eligible, checked-in person; a panel contest needs a
+    panel member (a panel may include outside evaluators who are not voters of the assembly).
+    """
+    if scope == VoterScope.PANEL.value:
+        return None if voter.on_panel else Refusal.NOT_ON_PANEL
+    if not voter.eligible:
+        return Refusal.NOT_ELIGIBLE
+    if not voter.checked_in:
+        return Refusal.NOT_CHECKED_IN
+    return None
+
+
+def unlock_for_card(uow: UnitOfWork, assembly_id: int, code: str) -> Unlock:
+    """A card scanned at a voting station: which open contests may this person vote in now?"""
+    normal = card_code.normalise(code)
+    person = None
+    if card_code.is_valid(normal):
+        person = uow.session.execute(
+            select(PersonRow).where(
+                PersonRow.assembly_id == assembly_id, PersonRow.card_code == normal
+            )
+        ).scalar_one_or_none()
+    if person is None:
+        return Unlock(None, refusal=Refusal.UNKNOWN_CARD)
+    rows = (
+        uow.session.execute(
+            select(ContestRow)
+            .where(ContestRow.assembly_id == assembly_id, ContestRow.state == PollState.OPEN.value)
+            .order_by(ContestRow.id)
+        )
+        .scalars()
+        .all()
+    )
+    if not rows:
+        return Unlock(person.id, person.name, refusal=Refusal.NO_OPEN_POLL)
+    issued = set(
+        uow.session.execute(
+            select(BallotIssueRow.contest_id).where(
+                BallotIssueRow.person_id == person.id,
+                BallotIssueRow.contest_id.in_([r.id for r in rows]),
+            )
+        ).scalars()
+    )
+    reasons: dict[int, Refusal | None] = {}
+    for r in rows:
+        voter = _voter(uow, r.id, person.id)
+        assert voter is not None  # the person was just read
+        reasons[r.id] = _reason(r.scope, voter)
+    allowed = [r for r in rows if reasons[r.id] is None]
+    remaining = [r for r in allowed if r.id not in issued]
+    if remaining:
+        return Unlock(person.id, person.name, tuple(to_domain(uow, r) for r in remaining))
+    if allowed:
+        return Unlock(person.id, person.name, refusal=Refusal.ALREADY_VOTED_ALL)
+    # Not allowed anywhere: the most basic reason first.
+    found = set(reasons.values())
+    for reason in (Refusal.NOT_ELIGIBLE, Refusal.NOT_CHECKED_IN, Refusal.NOT_ON_PANEL):
+        if reason in found:
+            return Unlock(person.id, person.name, refusal=reason)
+    raise AssertionError(found)
+
+
+def _open_for(uow: UnitOfWork, contest_id: int, person_id: int) -> Row[Any]:
+    """The open contest, share-locked against a concurrent close; the voter may vote in it."""
+    row = uow.session.execute(_CONTEST_FOR_SHARE, {"contest_id": contest_id}).one_or_none()
+    if row is None:
+        raise NotFound("contest.not_found", id=contest_id)
+    if row.state != PollState.OPEN.value:
+        raise Refused("poll.not_open")
+    voter = _voter(uow, contest_id, person_id)
+    if voter is None or voter.assembly_id != row.assembly_id:
+        raise NotFound("error.person_not_found", id=person_id)
+    reason = _reason(row.scope, voter)
+    if reason is not None:
+        raise Refused(f"vote.refused.{reason.value}")
+    return row
+
+
+def _issue(uow: UnitOfWork, contest_id: int, person_id: int, channel: str) -> None:
+    """Insert the issue; the primary key (contest, person) refuses a second one.
+
+    ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike) lets the database decide
+    the race without a savepoint: on PostgreSQL a concurrent insert of the same key
+    waits for the other transaction and then finds the row.
+    """
+    stmt = _ISSUE_PG if uow.is_postgres else _ISSUE_SQLITE
+    values = {"contest_id": contest_id, "person_id": person_id, "channel": channel}
+    if uow.session.execute(stmt, values).first() is None:  # rowcount varies by driver
+        raise Refused("vote.already")
+
+
+def cast(uow: UnitOfWork, contest_id: int, person_id: int, selection: Any) -> None:
+    """Record that ``person_id`` voted and store their ballot, in one transaction.
+
+    Raises ``Refused("poll.not_open")``, ``Refused("vote.already")``,
+    ``Refused("vote.refused.…")`` or ``InvalidInput("vote.invalid_selection")``.
+    Returns nothing: no ballot id leaves this function.
+    """
+    row = _open_for(uow, contest_id, person_id)
+    sel = validate_selection(definition_of(uow, row), selection)
+    _issue(uow, row.id, person_id, STATION)
+    _store_ballot(uow, row.id, sel)
+    uow.commit()
+
+
+def issue_paper(uow: UnitOfWork, contest_id: int, person_id: int) -> None:
+    """Record a paper ballot handed to ``person_id``; after this they cannot vote again."""
+    row = _open_for(uow, contest_id, person_id)
+    _issue(uow, row.id, person_id, PAPER)
+    uow.commit()
+
+
+def record_paper_ballot(uow: UnitOfWork, contest_id: int, selection: Any) -> None:
+    """Count entry: one paper ballot, as marked, after the poll has closed.
+
+    Only the form is checked: a blank or overvoted paper is a ballot too, and the count
+    marks it invalid with its reason. More paper ballots than were issued is refused.
+    """
+    row = contest_row(uow, contest_id, lock="update")
+    if row.state != PollState.CLOSED.value:
+        raise Refused("poll.not_closed")
+    sel = check_shape(definition_of(uow, row), selection)
+    counts = poll_counts(uow, row.id)
+    if counts.paper_recorded >= counts.issued_paper:
+        raise Refused("vote.paper_excess", issued=counts.issued_paper)
+    _store_ballot(uow, row.id, sel)
+    uow.commit()
