@@ -7,48 +7,21 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import random
-from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from assembly_desk.domain import card_code
-from assembly_desk.persistence.models import AuditEventRow, CheckInRow, PersonRow
+from assembly_desk.persistence.models import AuditEventRow, CheckInRow
 from assembly_desk.services import audit_log
 from assembly_desk.services.database import Database, open_database
-from tests.conftest import FIXED_NOW, make_assembly
+from tests.ballots.helpers import seed_people
+from tests.conftest import make_assembly
 
 PEOPLE = 2000
 DESKS = 4
 
 
 def _seed_people(db: Database, aid: int, n: int) -> list[str]:
-    codes: set[str] = set()
-    while len(codes) < n:
-        codes.add(card_code.new_code())
-    rows = [
-        {
-            "assembly_id": aid,
-            "name": f"주민{i}",
-            "name_key": f"주민{i}",
-            "birth_date": date(1970, 1, 1),
-            "category": "resident",
-            "address": "",
-            "tong": "",
-            "ban": "",
-            "phone_last4": "",
-            "card_code": code,
-            "eligible": True,
-            "ineligible_reason": "",
-            "guardian_consent": False,
-            "source": "import",
-            "created_at": FIXED_NOW,
-        }
-        for i, code in enumerate(sorted(codes))
-    ]
-    with db.uow() as uow:
-        uow.session.execute(insert(PersonRow), rows)
-        uow.commit()
-    return sorted(codes)
+    return sorted(v.code for v in seed_people(db, aid, n, checked_in=False))
 
 
 def _desk_worker(url: str, aid: int, desk: str, codes: list[str], out: mp.Queue) -> None:
