@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     gui = sub.add_parser("gui", help=t("cli.help.gui"))
     gui.set_defaults(func=_gui)
+    auditor = sub.add_parser("audit-window", help=t("cli.help.audit_window"))
+    auditor.add_argument("bundle", nargs="?", help=t("cli.help.bundle_path"))
+    auditor.set_defaults(func=_auditor)
     setup_cmds.register(sub)
     door_cmds.register(sub)
     audit_cmd.register(sub)
@@ -40,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     from assembly_desk.cli import bundle_cmd  # verify, keys create, bundle create|sign
 
     bundle_cmd.register(sub)
+    from assembly_desk.cli import tally_cmd  # signer, seed, tally, export-bundle
+
+    tally_cmd.register(sub)
     return parser
 
 
@@ -58,6 +64,15 @@ def _gui(args: argparse.Namespace) -> int:
     from assembly_desk.gui.app import run_gui
 
     return run_gui(db_url=args.db, assembly_id=args.assembly, desk=args.desk)
+
+
+def _auditor(args: argparse.Namespace) -> int:
+    if not _has_screen():
+        print(t("cli.no_screen_auditor"))
+        return 0
+    from assembly_desk.gui.auditor_launch import run_auditor
+
+    return run_auditor(args.bundle)
 
 
 def main(argv: list[str] | None = None) -> int:
