@@ -1,4 +1,4 @@
-"""The window: a thin shell that hosts the four pages, the menus and the status line.
+"""The window: a thin shell that hosts the five pages, the menus and the status line.
 
 It owns the shared pieces — the database worker, the worker-side backend, the status
 poller, the sounds — and wires page signals to each other. It holds no rules and runs
@@ -18,18 +18,22 @@ from assembly_desk.domain.assembly import Assembly
 from assembly_desk.gui.desk_backend import DeskBackend, WalkInAnswer
 from assembly_desk.gui.desk_page import DeskPage
 from assembly_desk.gui.language_menu import LanguageMenu, follow_language
+from assembly_desk.gui.polls_backend import PollsBackend
+from assembly_desk.gui.polls_page import PollsPage
 from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, flag
 from assembly_desk.gui.roll_page import RollPage
 from assembly_desk.gui.setup_page import SetupPage
 from assembly_desk.gui.sounds import Sounds
+from assembly_desk.gui.station_backend import StationBackend
+from assembly_desk.gui.station_window import StationWindow
 from assembly_desk.gui.status_page import StatusPage
 from assembly_desk.gui.status_poller import StatusPoller
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.database import Database
 
-DESK, ROLL, SETUP, STATUS = range(4)
-_TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status")
+DESK, ROLL, SETUP, STATUS, POLLS = range(5)
+_TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status", "gui.polls.tab")
 
 
 class MainWindow(QMainWindow):
@@ -63,10 +67,13 @@ class MainWindow(QMainWindow):
         self.roll_page = RollPage(self.worker, self.backend)
         self.setup_page = SetupPage(self.worker, self.backend)
         self.status_page = StatusPage()
+        self.polls_page = PollsPage(self.worker, PollsBackend(db))
+        self.db = db
+        self.station: StationWindow | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setStyleSheet("QTabBar::tab { font-size: 17px; padding: 10px 26px; }")
-        for page in (self.desk_page, self.roll_page, self.setup_page, self.status_page):
+        for page in self._pages():
             self.tabs.addTab(page, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -118,6 +125,7 @@ class MainWindow(QMainWindow):
         self.desk_page.results.clear_hits()
         self.poller.start()
         self.worker.submit(self.backend.warm_search, background=True)
+        self.polls_page.set_assembly(assembly.id)
         self._update_where()
         if switch:
             self.tabs.setCurrentIndex(DESK)
@@ -128,7 +136,7 @@ class MainWindow(QMainWindow):
             self.poller.refresh()
 
     def _set_pages_enabled(self, enabled: bool) -> None:
-        for index in (DESK, ROLL, STATUS):
+        for index in (DESK, ROLL, STATUS, POLLS):
             self.tabs.setTabEnabled(index, enabled)
 
     # -- wiring --------------------------------------------------------------------------
@@ -159,6 +167,11 @@ class MainWindow(QMainWindow):
         self.settings_menu.addAction(self.desk_name_action)
         self.settings_menu.addAction(self.sound_action)
         self.menuBar().addMenu(self.settings_menu)
+        self.voting_menu = QMenu(self)
+        self.station_action = QAction(self)
+        self.station_action.triggered.connect(lambda: self.start_station())
+        self.voting_menu.addAction(self.station_action)
+        self.menuBar().addMenu(self.voting_menu)
         self.menuBar().addMenu(self.language_menu)
 
     def _language_chosen(self, lang: str) -> None:
@@ -195,7 +208,9 @@ class MainWindow(QMainWindow):
         self.settings_menu.setTitle(t("gui.menu.settings"))
         self.desk_name_action.setText(t("gui.settings.desk_name"))
         self.sound_action.setText(t("gui.settings.sound"))
-        for page in (self.desk_page, self.roll_page, self.setup_page, self.status_page):
+        self.voting_menu.setTitle(t("gui.station.menu"))
+        self.station_action.setText(t("gui.station.start"))
+        for page in self._pages():
             page.retranslate()
         self._update_where()
 
@@ -205,9 +220,39 @@ class MainWindow(QMainWindow):
         self.where.setStyleSheet("font-size: 14px; padding: 0 8px;")
         self.where.setAlignment(Qt.AlignmentFlag.AlignRight)
 
+    def _pages(self) -> tuple[Any, ...]:
+        return (self.desk_page, self.roll_page, self.setup_page, self.status_page, self.polls_page)
+
+    # -- the voting station --------------------------------------------------------------
+    def start_station(self, full_screen: bool = True) -> StationWindow | None:
+        """투표소 모드: the kiosk window on this assembly; leaving it needs the chair passphrase."""
+        if self.assembly is None:
+            self.statusBar().showMessage(t("gui.station.no_assembly"), 10_000)
+            return None
+        if self.station is not None:
+            self.station.activateWindow()
+            return self.station
+        if not self.polls_page.console.has_passphrase:
+            self.statusBar().showMessage(t("gui.station.no_passphrase"), 15_000)
+            self.tabs.setCurrentIndex(POLLS)
+            return None
+        self.station = StationWindow(StationBackend(self.db, self.assembly.id), self.worker)
+        self.station.closed.connect(self._station_closed)
+        if full_screen:
+            self.station.start()
+        else:
+            self.station.show()
+        return self.station
+
+    def _station_closed(self) -> None:
+        self.station = None
+        self.polls_page.refresh()
+
     # -- closing -------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the timers, the camera and the worker (idempotent)."""
+        """Stop the timers, the camera, the station and the worker (idempotent)."""
+        if self.station is not None:
+            self.station.force_close()
         self.poller.stop()
         self.desk_page.shutdown()
         self.worker.shutdown()

@@ -431,3 +431,13 @@ def _checkpoint_sqlite(uow: UnitOfWork) -> None:
         pass
     finally:
         raw.close()
+
+
+def check_chair_passphrase(uow: UnitOfWork, assembly_id: int, passphrase: str) -> bool:
+    """Whether ``passphrase`` is the chair's; False when none is set.
+
+    A voting station asks for it before leaving kiosk mode: a yes/no answer is all it
+    needs, and no state changes, so nothing is logged.
+    """
+    row = uow.session.get(ChairPassphraseRow, assembly_id)
+    return row is not None and passphrase_matches(passphrase, row.scrypt_hash)

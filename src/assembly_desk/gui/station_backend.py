@@ -1,0 +1,52 @@
+"""The services as the voting station calls them, from inside the database thread only.
+
+Each call opens its own unit of work, so a station holds no transaction open while a
+voter thinks: an unlock reads, a cast writes issue and ballot in one commit, and a
+half-marked ballot never reaches the database at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.services import contests, voting
+from assembly_desk.services.database import Database
+
+
+class CastFailed(RuntimeError):
+    """A cast failed for a reason that is not the voter's; nothing was stored."""
+
+
+class StationBackend:
+    def __init__(self, db: Database, assembly_id: int) -> None:
+        self.db = db
+        self.assembly_id = assembly_id
+
+    def unlock(self, code: str) -> voting.Unlock:
+        with self.db.uow() as uow:
+            return voting.unlock_for_card(uow, self.assembly_id, code)
+
+    def cast(self, contest_id: int, person_id: int, selection: dict[str, Any]) -> None:
+        """Store the ballot; returns nothing, so nothing about it can be shown or kept.
+
+        A database error's text carries the statement's parameters — the person on the
+        issue, the selection on the ballot — and the worker logs failed jobs with their
+        traceback. So an unexpected failure is replaced by one that names only its type,
+        with the original (and its chained context) dropped.
+        """
+        try:
+            with self.db.uow() as uow:
+                voting.cast(uow, contest_id, person_id, selection)
+        except DeskError:
+            raise  # a refusal: its key and parameters carry no ballot
+        except Exception as exc:
+            raise CastFailed(type(exc).__name__) from None
+
+    def has_passphrase(self) -> bool:
+        with self.db.uow() as uow:
+            return contests.has_chair_passphrase(uow, self.assembly_id)
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        with self.db.uow() as uow:
+            return contests.check_chair_passphrase(uow, self.assembly_id, passphrase)
