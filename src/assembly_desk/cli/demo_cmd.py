@@ -49,6 +49,9 @@ def _demo(args: argparse.Namespace) -> int:
             error="",
         )
     )
+    for path, code in report.bundles:
+        verdict = t("tally.demo.valid" if code == 0 else "tally.demo.invalid")
+        print(t("tally.demo.bundle", path=str(path), verdict=verdict, code=code))
     print(t("demo.files", path=str(out.resolve())))
     db.dispose()
-    return EXIT_OK if report.audit_ok else EXIT_REFUSED
+    return EXIT_OK if report.audit_ok and report.bundles_ok else EXIT_REFUSED

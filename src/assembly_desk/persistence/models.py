@@ -101,3 +101,5 @@ class AuditEventRow(Base):
 
 
 from assembly_desk.persistence import models_ballots as _ballots  # noqa: F401,E402
+from assembly_desk.persistence import models_count as _count  # noqa: F401,E402
+from assembly_desk.persistence import models_tally as _tally  # noqa: F401,E402

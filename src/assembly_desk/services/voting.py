@@ -256,7 +256,11 @@ def record_paper_ballot(uow: UnitOfWork, contest_id: int, selection: Any) -> Non
         raise Refused("poll.not_closed")
     sel = check_shape(definition_of(uow, row), selection)
     counts = poll_counts(uow, row.id)
-    if counts.paper_recorded >= counts.issued_paper:
+    # Papers already committed as tally totals count against what was issued too.
+    from assembly_desk.services.count_entry import paper_counted
+
+    ballots, in_totals = paper_counted(uow, row.id)
+    if ballots + in_totals >= counts.issued_paper:
         raise Refused("vote.paper_excess", issued=counts.issued_paper)
     _store_ballot(uow, row.id, sel)
     uow.commit()

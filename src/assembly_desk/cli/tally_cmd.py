@@ -1,0 +1,286 @@
+"""Counting and signed export from the database, headless.
+
+``assembly-desk signer add F.pub.json`` / ``signer list`` / ``signer policy``
+    register the chair's and witnesses' public keys (fingerprint printed and logged).
+``assembly-desk seed commit CONTEST --seed-hash H | --seed S`` / ``seed reveal``
+    the public lot: the commitment is printed for the room before counting.
+``assembly-desk tally rule CONTEST ...`` / ``tally count CONTEST [--seed S] [--json]`` /
+``tally ready CONTEST``
+    the counting rule (before the close), the count with every round, the release.
+``assembly-desk export-bundle --out DIR [--contest ID ...] --key F.pem ...``
+    the signed tally bundle; witnesses add theirs later with ``bundle sign``.
+
+Exit codes: 0 done, 1 refused (e.g. counting an open poll), 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from fractions import Fraction
+from typing import Any
+
+from assembly_desk.audit.keys import KeyFileError, PublicKeyInfo, load_private_key, public_key_hex
+from assembly_desk.cli.bundle_cmd import read_passphrase_file
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from
+from assembly_desk.domain.errors import Refused
+from assembly_desk.i18n import t
+from assembly_desk.services import signers, tally
+from assembly_desk.services.clock import utc_now
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``signer``, ``seed``, ``tally`` and ``export-bundle``."""
+    sig = sub.add_parser("signer", help=t("tally.help.signer"))
+    sig_sub = sig.add_subparsers(dest="signer_action", required=True)
+    add = sig_sub.add_parser("add", help=t("tally.help.signer_add"))
+    add.add_argument("pub_json", help="KEY.pub.json")
+    add.set_defaults(func=_signer_add)
+    sig_sub.add_parser("list", help=t("tally.help.signer_list")).set_defaults(func=_signer_list)
+    pol = sig_sub.add_parser("policy", help=t("tally.help.signer_policy"))
+    pol.add_argument("--require", default="chair", help="chair (comma-separated roles)")
+    pol.add_argument("--min-witnesses", type=int, default=1)
+    pol.set_defaults(func=_signer_policy)
+
+    seed = sub.add_parser("seed", help=t("tally.help.seed"))
+    seed_sub = seed.add_subparsers(dest="seed_action", required=True)
+    com = seed_sub.add_parser("commit", help=t("tally.help.seed_commit"))
+    com.add_argument("contest", type=int)
+    how = com.add_mutually_exclusive_group(required=True)
+    how.add_argument("--seed-hash", metavar="H", help=t("tally.help.seed_hash"))
+    how.add_argument("--seed", metavar="S", help=t("tally.help.seed_text"))
+    com.set_defaults(func=_seed_commit)
+    rev = seed_sub.add_parser("reveal", help=t("tally.help.seed_reveal"))
+    rev.add_argument("contest", type=int)
+    rev.add_argument("--seed", required=True)
+    rev.set_defaults(func=_seed_reveal)
+
+    tal = sub.add_parser("tally", help=t("tally.help.tally"))
+    tal_sub = tal.add_subparsers(dest="tally_action", required=True)
+    rule = tal_sub.add_parser("rule", help=t("tally.help.rule"))
+    rule.add_argument("contest", type=int)
+    rule.add_argument("--method", default="")
+    rule.add_argument("--seats", type=int, default=1)
+    rule.add_argument("--threshold", default="simple", choices=tally.THRESHOLDS)
+    rule.add_argument("--base", default="valid", choices=tally.BASES)
+    rule.add_argument("--trim", action="store_true")
+    rule.add_argument("--criteria-weights", help='JSON {"criterion": weight}')
+    rule.add_argument("--tie-order", help="A,B,...")
+    rule.set_defaults(func=_rule)
+    cnt = tal_sub.add_parser("count", help=t("tally.help.count"))
+    cnt.add_argument("contest", type=int)
+    cnt.add_argument("--seed", help=t("tally.help.seed_text"))
+    cnt.add_argument("--json", action="store_true")
+    cnt.set_defaults(func=_count)
+    rdy = tal_sub.add_parser("ready", help=t("tally.help.ready"))
+    rdy.add_argument("contest", type=int)
+    rdy.set_defaults(func=_ready)
+
+    exp = sub.add_parser("export-bundle", help=t("tally.help.export"))
+    exp.add_argument("--out", required=True)
+    exp.add_argument("--contest", type=int, action="append", help=t("tally.help.contest"))
+    exp.add_argument("--key", action="append", required=True, help="KEY.pem")
+    exp.add_argument("--key-passphrase-file", action="append", default=[])
+    exp.set_defaults(func=_export)
+
+
+def _refused(error: Refused) -> int:
+    print(t("cli.error", message=error.message()), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _signer_add(args: argparse.Namespace) -> int:
+    info = signers.read_public_key_file(args.pub_json)
+    db = db_from(args)
+    aid = assembly_id(db, args)
+    try:
+        with db.uow() as uow:
+            signer = signers.register_signer(uow, aid, info, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    i = signer.info
+    print(t("tally.signer_added", name=i.name, role=i.role, fingerprint=i.fingerprint))
+    return EXIT_OK
+
+
+def _signer_list(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    aid = assembly_id(db, args)
+    with db.uow() as uow:
+        found = signers.list_signers(uow, aid)
+        policy = signers.policy_for(uow, aid)
+    db.dispose()
+    for s in found:
+        print(f"{s.info.role}\t{s.info.name}\t{s.info.fingerprint}")
+    print(
+        t(
+            "tally.policy_line",
+            roles=", ".join(policy.required_roles) or "-",
+            witnesses=policy.min_witnesses,
+        )
+    )
+    return EXIT_OK
+
+
+def _signer_policy(args: argparse.Namespace) -> int:
+    roles = tuple(r.strip() for r in args.require.split(",") if r.strip())
+    db = db_from(args)
+    aid = assembly_id(db, args)
+    with db.uow() as uow:
+        policy = signers.set_policy(uow, aid, roles, args.min_witnesses, utc_now())
+    db.dispose()
+    print(
+        t(
+            "tally.policy_line",
+            roles=", ".join(policy.required_roles) or "-",
+            witnesses=policy.min_witnesses,
+        )
+    )
+    return EXIT_OK
+
+
+def _seed_commit(args: argparse.Namespace) -> int:
+    commitment = args.seed_hash if args.seed is None else tally.commitment_for(args.seed)
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            stored = tally.commit_seed(uow, args.contest, commitment, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    print(t("tally.seed_committed", contest=args.contest, commitment=stored))
+    return EXIT_OK
+
+
+def _seed_reveal(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            seed = tally.reveal_seed(uow, args.contest, args.seed, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    print(t("tally.seed_revealed", contest=args.contest, seed=seed))
+    return EXIT_OK
+
+
+def _weights(text: str | None) -> dict[str, Fraction] | None:
+    if text is None:
+        return None
+    data = json.loads(text, parse_float=Fraction)
+    if not isinstance(data, dict):
+        raise ValueError("--criteria-weights: expected a JSON object")
+    return {str(k): Fraction(v) for k, v in data.items()}
+
+
+def _rule(args: argparse.Namespace) -> int:
+    try:
+        weights = _weights(args.criteria_weights)
+    except ValueError as error:
+        print(t("cli.error", message=str(error)), file=sys.stderr)
+        return EXIT_ERROR
+    rule = tally.CountRule(
+        method=args.method,
+        seats=args.seats,
+        threshold=args.threshold,
+        base=args.base,
+        trim=args.trim,
+        criteria_weights=weights,
+        tie_priority=tuple(n for n in (args.tie_order or "").split(",") if n.strip()),
+    )
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            saved = tally.configure_count(uow, args.contest, rule, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    print(json.dumps(saved.to_dict(), ensure_ascii=False, sort_keys=True))
+    return EXIT_OK
+
+
+def _count(args: argparse.Namespace) -> int:
+    from assembly_desk.cli.count_cmd import render
+
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            counted = tally.count_contest(uow, args.contest, args.seed, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(counted.to_json_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(
+        t(
+            "tally.counted",
+            contest=counted.contest_id,
+            title=counted.title,
+            method=counted.method,
+            ballots=counted.ballots,
+            hash=counted.result_hash,
+        )
+    )
+    print(render(counted.result, args))
+    return EXIT_OK
+
+
+def _ready(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            tally.mark_ready(uow, args.contest, utc_now())
+    except Refused as error:
+        return _refused(error)
+    finally:
+        db.dispose()
+    print(t("tally.ready", contest=args.contest))
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace, registered: dict[str, PublicKeyInfo]) -> list[Any]:
+    passfiles = list(args.key_passphrase_file)
+    if len(passfiles) not in (0, 1, len(args.key)):
+        raise ValueError("give one --key-passphrase-file per --key (or one for all)")
+    out = []
+    for index, path in enumerate(args.key):
+        passfile = passfiles[index] if len(passfiles) > 1 else (passfiles or [None])[0]
+        if passfile:
+            passphrase = read_passphrase_file(passfile)
+        else:
+            passphrase = getpass.getpass(t("bundle.passphrase_prompt", name=path))
+        key = load_private_key(path, passphrase)
+        info = registered.get(public_key_hex(key))
+        if info is None:
+            raise ValueError(t("tally.key_not_registered", path=path))
+        out.append((key, info))
+    return out
+
+
+def _export(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    try:
+        aid = assembly_id(db, args)
+        with db.uow() as uow:
+            registered = {s.info.public_key: s.info for s in signers.list_signers(uow, aid)}
+        keys = _keys(args, registered)
+        with db.uow() as uow:
+            path = tally.export_bundle(uow, aid, args.contest, args.out, keys, utc_now())
+    except Refused as error:
+        return _refused(error)
+    except (KeyFileError, OSError, ValueError) as error:
+        print(t("cli.error", message=str(error)), file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        db.dispose()
+    print(t("tally.exported", path=str(path), signatures=len(keys)))
+    return EXIT_OK
