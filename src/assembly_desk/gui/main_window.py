@@ -1,4 +1,4 @@
-"""The window: a thin shell that hosts the five pages, the menus and the status line.
+"""The window: a thin shell that hosts the six pages, the menus and the status line.
 
 It owns the shared pieces — the database worker, the worker-side backend, the status
 poller, the sounds — and wires page signals to each other. It holds no rules and runs
@@ -15,12 +15,15 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from assembly_desk.domain.assembly import Assembly
+from assembly_desk.gui.count_entry_page import CountEntryPage
 from assembly_desk.gui.desk_backend import DeskBackend, WalkInAnswer
 from assembly_desk.gui.desk_page import DeskPage
 from assembly_desk.gui.language_menu import LanguageMenu, follow_language
 from assembly_desk.gui.polls_backend import PollsBackend
 from assembly_desk.gui.polls_page import PollsPage
 from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, flag
+from assembly_desk.gui.results_backend import ResultsBackend
+from assembly_desk.gui.results_page import ResultsPage
 from assembly_desk.gui.roll_page import RollPage
 from assembly_desk.gui.setup_page import SetupPage
 from assembly_desk.gui.sounds import Sounds
@@ -32,8 +35,9 @@ from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.database import Database
 
-DESK, ROLL, SETUP, STATUS, POLLS = range(5)
-_TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status", "gui.polls.tab")
+DESK, ROLL, SETUP, STATUS, POLLS, COUNT_ENTRY, RESULTS = range(7)
+_TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status", "gui.polls.tab",
+             "gui.tab.count_entry", "gui.results.tab")  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +72,10 @@ class MainWindow(QMainWindow):
         self.setup_page = SetupPage(self.worker, self.backend)
         self.status_page = StatusPage()
         self.polls_page = PollsPage(self.worker, PollsBackend(db))
+        self.count_entry_page = CountEntryPage(
+            self.worker, db, lambda: self.assembly.id if self.assembly else None
+        )
+        self.results_page = ResultsPage(self.worker, ResultsBackend(db))
         self.db = db
         self.station: StationWindow | None = None
         self.tabs = QTabWidget()
@@ -126,6 +134,8 @@ class MainWindow(QMainWindow):
         self.poller.start()
         self.worker.submit(self.backend.warm_search, background=True)
         self.polls_page.set_assembly(assembly.id)
+        self.results_page.set_assembly(assembly.id)
+        self.count_entry_page.refresh()
         self._update_where()
         if switch:
             self.tabs.setCurrentIndex(DESK)
@@ -136,7 +146,7 @@ class MainWindow(QMainWindow):
             self.poller.refresh()
 
     def _set_pages_enabled(self, enabled: bool) -> None:
-        for index in (DESK, ROLL, STATUS, POLLS):
+        for index in (DESK, ROLL, STATUS, POLLS, COUNT_ENTRY, RESULTS):
             self.tabs.setTabEnabled(index, enabled)
 
     # -- wiring --------------------------------------------------------------------------
@@ -153,6 +163,8 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == DESK:
             self.desk_page.refocus()
+        elif index == COUNT_ENTRY:
+            self.count_entry_page.refresh()  # polls may have closed since
 
     # -- menus ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -221,7 +233,15 @@ class MainWindow(QMainWindow):
         self.where.setAlignment(Qt.AlignmentFlag.AlignRight)
 
     def _pages(self) -> tuple[Any, ...]:
-        return (self.desk_page, self.roll_page, self.setup_page, self.status_page, self.polls_page)
+        return (
+            self.desk_page,
+            self.roll_page,
+            self.setup_page,
+            self.status_page,
+            self.polls_page,
+            self.count_entry_page,
+            self.results_page,
+        )
 
     # -- the voting station --------------------------------------------------------------
     def start_station(self, full_screen: bool = True) -> StationWindow | None:
