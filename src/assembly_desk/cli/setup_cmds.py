@@ -14,7 +14,7 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies, cards, roll
+from assembly_desk.services import assemblies, ballot_papers, cards, roll
 from assembly_desk.services.clock import utc_now
 
 
@@ -56,6 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cds = sub.add_parser("cards", help=t("cli.help.cards"))
     cds.add_argument("--out", type=Path, required=True)
     cds.set_defaults(func=_cards)
+
+    papers = sub.add_parser("ballots", help=t("cli.help.ballots"))
+    papers.add_argument("contest", type=int)
+    papers.add_argument("--out", type=Path, required=True)
+    papers.add_argument("--copies", type=int, default=1)
+    papers.set_defaults(func=_ballots)
 
 
 def _parse_categories(text: str) -> frozenset[Category]:
@@ -133,4 +139,14 @@ def _cards(args: argparse.Namespace) -> int:
     if result.warning:
         print(result.warning)
     print(t("cli.cards_written", count=result.count, path=str(args.out)))
+    return EXIT_OK
+
+
+def _ballots(args: argparse.Namespace) -> int:
+    db = db_from(args)
+    with db.uow() as uow:
+        report = ballot_papers.write_ballot_papers(uow, args.contest, args.out, args.copies)
+    for warning in report.warnings:
+        print(warning)
+    print(t("cli.ballots_written", copies=report.copies, pages=report.pages, path=str(args.out)))
     return EXIT_OK
