@@ -45,7 +45,7 @@ def _demo(args: argparse.Namespace) -> int:
         t(
             "audit.ok" if report.audit_ok else "audit.broken",
             count=report.audit_entries,
-            head="",
+            head=report.audit_head,
             error="",
         )
     )

@@ -66,6 +66,7 @@ class DemoReport:
     status: status.Status | None = None
     audit_ok: bool = False
     audit_entries: int = 0
+    audit_head: str = ""
     files: list[Path] = field(default_factory=list)
     signers: list[PublicKeyInfo] = field(default_factory=list)
     commitments: list[tuple[str, str]] = field(default_factory=list)
@@ -132,10 +133,13 @@ def run_demo(
     for i, person in enumerate(arriving):
         result = desks[i % 2].scan(person.card_code)
         report.scans.append((person.card_code, result))
-    first = arriving[0].card_code
+    # The last arrival's card read again at the same desk within seconds (a double read:
+    # counted once, answered again), then at the other desk (already checked in there).
+    last_desk = (len(arriving) - 1) % 2
+    first = arriving[-1].card_code
     # The same card again at the same desk (a double read) and at the other desk.
-    report.scans.append((first, desks[0].scan(first)))
-    report.scans.append((first, desks[1].scan(first)))
+    report.scans.append((first, desks[last_desk].scan(first)))
+    report.scans.append((first, desks[1 - last_desk].scan(first)))
     mistyped = first[:-2] + first[-1] + first[-2] if first[-1] != first[-2] else "12345678901"
     report.scans.append((mistyped, desks[1].scan(mistyped)))
     with db.uow() as uow:
@@ -155,6 +159,7 @@ def run_demo(
         chain = audit_log.verify(uow)
     report.audit_ok = chain.ok
     report.audit_entries = chain.count
+    report.audit_head = chain.head
     _ = timedelta
     return report
 
