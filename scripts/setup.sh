@@ -11,17 +11,31 @@ want_test=0
 
 # 1. System packages (Korean fonts, Qt's libraries, poppler) from installers/debian-packages.txt.
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
-    mapfile -t pkgs < <(grep -v '^\s*#' installers/debian-packages.txt | awk 'NF {print $1}')
+    # A line may name alternatives, "old|new", for packages renamed between releases.
+    installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+    mapfile -t lines < <(grep -v '^\s*#' installers/debian-packages.txt | awk 'NF {print $1}')
     missing=()
-    for p in "${pkgs[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    for line in "${lines[@]}"; do
+        IFS='|' read -ra alts <<<"$line"
+        have=0
+        for p in "${alts[@]}"; do installed "$p" && have=1 && break; done
+        ((have)) || missing+=("$line")
     done
     if ((${#missing[@]})); then
-        echo "Installing system packages: ${missing[*]}"
         SUDO=""
         [[ $(id -u) -ne 0 ]] && SUDO="sudo"
         $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        chosen=()
+        for line in "${missing[@]}"; do
+            IFS='|' read -ra alts <<<"$line"
+            pick="${alts[0]}"
+            for p in "${alts[@]}"; do
+                if apt-cache show "$p" >/dev/null 2>&1; then pick="$p"; break; fi
+            done
+            chosen+=("$pick")
+        done
+        echo "Installing system packages: ${chosen[*]}"
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${chosen[@]}"
     fi
 else
     echo "Not a Debian/Ubuntu system: install a Korean font (Nanum, Noto CJK or Malgun Gothic)"
