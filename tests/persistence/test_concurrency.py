@@ -78,6 +78,8 @@ def test_four_desks_check_in_the_same_codes_exactly_once(any_db_url: str) -> Non
             select(func.count()).select_from(AuditEventRow).where(AuditEventRow.kind == "checkin")
         ).scalar_one()
         chain = audit_log.verify(uow)
+        reached = [e for e in audit_log.entries(uow) if e["kind"] == "quorum.reached"]
     assert rows == distinct == events == n
+    assert len(reached) == 1  # four desks crossed the line together; the moment is logged once
     assert chain.ok, chain.reason
     db.dispose()

@@ -212,8 +212,12 @@ def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
     ).scalar_one()
     if required <= 0 or upper < required:
         return
+    # Crossing the line: lock the assembly row and read it afresh, so that two desks
+    # crossing at the same moment record the moment once.
+    row = uow.session.get(AssemblyRow, assembly.id, with_for_update=True, populate_existing=True)
+    assert row is not None
     present = eligible_checked_in(uow, assembly.id)
-    if present >= required:
+    if row.quorum_reached_at is None and present >= required:
         row.quorum_reached_at = now
         audit_log.append(
             uow,
