@@ -12,7 +12,6 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from screenshot_kit import wait
 from sqlalchemy import insert, select
 
 from assembly_desk.domain import card_code
@@ -44,17 +44,6 @@ from assembly_desk.services.database import Database, open_database
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 CHAIR = "의장 암호 2026"
-
-
-def wait(app: QApplication, done: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the page did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
-    for _ in range(5):
-        app.processEvents()
 
 
 def press(widget: QWidget, text: str) -> None:

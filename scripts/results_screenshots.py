@@ -13,7 +13,6 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtWidgets import QApplication
+from screenshot_kit import wait
 from sqlalchemy import insert, select
 
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
@@ -65,17 +65,6 @@ RANKINGS: list[tuple[int, list[str]]] = [
     (2, [HALL, LIB]),
     (1, [HALL]),
 ]
-
-
-def wait(app: QApplication, done: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the page did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
-    for _ in range(5):
-        app.processEvents()
 
 
 def _people(db: Database, aid: int, n: int) -> list[int]:

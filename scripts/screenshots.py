@@ -11,7 +11,6 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,6 +19,7 @@ os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from screenshot_kit import wait
 from sqlalchemy import select
 
 from assembly_desk.gui.fonts import apply_korean_font
@@ -31,17 +31,6 @@ from assembly_desk.services.database import open_database
 from assembly_desk.services.demo import run_demo
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
-
-
-def wait(app: QApplication, done: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
-    for _ in range(5):
-        app.processEvents()
 
 
 def settle(app: QApplication, seconds: float = 0.3) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 
 from PySide6.QtWidgets import QApplication, QWidget
+from screenshot_kit import wait as _wait
 
 from assembly_desk.domain.assembly import (
     AssemblyKind,
@@ -41,17 +40,6 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 CHAIR = "의장 암호 2026"
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 SIZE = (1280, 800)
-
-
-def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
-    for _ in range(5):
-        app.processEvents()
 
 
 def _save(app: QApplication, widget: QWidget, out: Path, name: str) -> Path:
