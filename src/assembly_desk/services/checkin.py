@@ -212,9 +212,12 @@ def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
     ).scalar_one()
     if required <= 0 or upper < required:
         return
-    # Crossing the line: lock the assembly row and read it afresh, so that two desks
-    # crossing at the same moment record the moment once.
-    row = uow.session.get(AssemblyRow, assembly.id, with_for_update=True, populate_existing=True)
+    # Crossing the line: read the row afresh. This transaction already holds the audit-chain
+    # lock (taken by the check-in's own event), which every writer of quorum_reached_at holds
+    # until it commits, so two desks crossing together record the moment once. (A row lock
+    # here would deadlock: other desks' check-in inserts hold KEY SHARE on this row while
+    # they wait for the audit lock.)
+    row = uow.session.get(AssemblyRow, assembly.id, populate_existing=True)
     assert row is not None
     present = eligible_checked_in(uow, assembly.id)
     if row.quorum_reached_at is None and present >= required:
