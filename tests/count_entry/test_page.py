@@ -203,3 +203,25 @@ def test_compare_settle_and_commit_from_the_screen(qtbot: QtBot, db: Database) -
         assert page.reconcile.table.item(0, 7).text() == "5 = 3 + 0 + 2"
     finally:
         worker.shutdown()
+
+
+def test_new_batch_offers_totals_only_for_yes_no(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QStandardItemModel
+
+    from assembly_desk.gui.count_entry_widgets import NewBatchDialog
+    from assembly_desk.i18n import t
+    from assembly_desk.services.count_entry import BatchKind
+
+    allowed, refused = NewBatchDialog(True), NewBatchDialog(False)
+    for dialog in (allowed, refused):
+        qtbot.addWidget(dialog)
+    enabled = []
+    for dialog in (allowed, refused):
+        model = dialog.kind.model()
+        assert isinstance(model, QStandardItemModel)
+        assert dialog.kind.itemData(1) == BatchKind.TOTALS
+        enabled.append(model.item(1).isEnabled())
+    assert enabled == [True, False]
+    assert refused.kind_note.text() == t("count_entry.totals_yes_no_only")
+    assert not refused.kind_note.isHidden() and allowed.kind_note.isHidden()
+    assert refused.values()[2] is BatchKind.BALLOTS

@@ -49,29 +49,40 @@ def test_yes_no_totals_compare_settle_and_commit(any_db: Database) -> None:
     with any_db.uow() as uow:
         done = count_entry.commit_batch(uow, b, FIXED_NOW)
     assert (done.papers, done.blank, done.invalid) == (47, 2, 0)
-    assert _ballots(any_db) == 0  # totals stay totals: no made-up ballots
+    assert _ballots(any_db) == 47  # one ballot per paper: one mark a paper
     with any_db.uow() as uow:
         agg = count_entry.paper_totals(uow, contest.id)
         (event,) = [e for e in audit_log.entries(uow) if e["kind"] == "paper.totals_committed"]
+        assert count_entry.paper_counted(uow, contest.id) == (0, 47)  # not counted twice
     assert agg.options == {"yes": 30, "no": 12, "abstain": 3}
     assert (agg.papers, agg.blank, agg.batches) == (47, 2, 1)
     assert event["data"]["totals"] == {"yes": 30, "no": 12, "abstain": 3}
 
 
 def test_totals_that_do_not_add_up_are_refused(db: Database) -> None:
-    contest = closed_with_paper(db, choose(2), paper=20)
+    contest = closed_with_paper(db, paper=20)
     b = batch(db, contest.id, kind=BatchKind.TOTALS)
     with pytest.raises(InvalidInput) as err:
-        _totals(db, b, Side.A, {"options": {"김민수": 5}})
-    assert err.value.key == "count_entry.papers_required"
-    with pytest.raises(InvalidInput):  # 2 papers cannot carry 5 marks with N=2
-        _totals(db, b, Side.A, {"options": {"김민수": 5}, "papers": 2})
+        _totals(db, b, Side.A, {"options": {"yes": 5}, "blank": 1, "papers": 7})
+    assert err.value.key == "count_entry.papers_mismatch"
     with pytest.raises(InvalidInput):
-        _totals(db, b, Side.A, {"options": {"없는 후보": 1}, "papers": 1})
-    _totals(db, b, Side.A, {"options": {"김민수": 5, "이영희": 4}, "papers": 6, "invalid": 1})
-    closed = closed_with_paper(db, ranked(), paper=1)
-    with pytest.raises(Refused):
-        batch(db, closed.id, kind=BatchKind.TOTALS)
+        _totals(db, b, Side.A, {"options": {"김민수": 1}})
+    with pytest.raises(InvalidInput):
+        _totals(db, b, Side.A, {"options": {"yes": -1}})
+    _totals(db, b, Side.A, {"options": {"yes": 5, "no": 4}, "papers": 10, "invalid": 1})
+
+
+@pytest.mark.parametrize(
+    "defn", [choose(1), choose(2), ranked()], ids=["choose1", "choose2", "ranked"]
+)
+def test_totals_are_for_yes_no_only(db: Database, defn: object) -> None:
+    # Only a 찬반 paper carries exactly one mark, so only its totals give the papers.
+    contest = closed_with_paper(db, defn, paper=3)  # type: ignore[arg-type]
+    with pytest.raises(Refused) as err:
+        batch(db, contest.id, kind=BatchKind.TOTALS)
+    assert err.value.key == "count_entry.totals_yes_no_only"
+    with db.uow() as uow:
+        assert count_entry.list_batches(uow, contest.id) == []
 
 
 def test_reconciliation_issued_equals_counted_plus_spoiled_plus_not_returned(
@@ -95,6 +106,9 @@ def test_reconciliation_issued_equals_counted_plus_spoiled_plus_not_returned(
     assert (f.issued_paper, f.paper_ballots, f.paper_totals, f.spoiled) == (20, 10, 4, 2)
     assert f.counted == 14 and f.not_returned == 4 and rec.ok
     assert f.equation() == "20 = 14 + 2 + 4"
+    assert _ballots(any_db) == 14  # the totals are these ballots, not papers on top of them
+    with any_db.uow() as uow:  # and the issuance cap sees each paper once
+        assert count_entry.paper_counted(uow, contest.id) == (10, 4)
     with any_db.uow() as uow:
         rec = reconciliation.enter_spoiled(uow, contest.id, 5, "훼손", CHAIR, FIXED_NOW)
         sheet = reconciliation.reconcile_assembly(uow, contest.assembly_id)

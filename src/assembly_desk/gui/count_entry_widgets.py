@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -158,12 +158,23 @@ class NewBatchDialog(QDialog):
         self.expected.setSpecialValueText(t("count_entry.expected_unknown"))
         self.kind = QComboBox()
         self.kind.addItem(t("count_entry.kind.ballots"), BatchKind.BALLOTS)
-        if totals_allowed:
-            self.kind.addItem(t("count_entry.kind.totals"), BatchKind.TOTALS)
+        self.kind.addItem(t("count_entry.kind.totals"), BatchKind.TOTALS)
+        self.kind_note = QLabel()  # why totals cannot be chosen, when they cannot
+        self.kind_note.setWordWrap(True)
+        self.kind_note.setVisible(not totals_allowed)
+        if not totals_allowed:
+            reason = t("count_entry.totals_yes_no_only")
+            model = self.kind.model()
+            assert isinstance(model, QStandardItemModel)
+            totals = model.item(1)
+            totals.setEnabled(False)
+            totals.setToolTip(reason)
+            self.kind_note.setText(reason)
         form = QFormLayout(self)
         form.addRow(t("count_entry.batch_label"), self.label)
         form.addRow(t("count_entry.expected"), self.expected)
         form.addRow(t("count_entry.kind"), self.kind)
+        form.addRow(self.kind_note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

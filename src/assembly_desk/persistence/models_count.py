@@ -10,8 +10,9 @@ own until the batch is committed, so a crashed laptop loses nothing typed:
   stored shuffled under random ids, the stack order must not survive next to them.
 * ``paper_resolution`` — a difference between A and B settled by someone: deleted at
   commit too; the audit event keeps how many and by whom.
-* ``paper_totals`` — committed per-option totals of a batch counted by tally marks, kept
-  as aggregated paper totals rather than as made-up ballots.
+* ``paper_totals`` — committed per-option totals of a yes/no batch counted by tally marks,
+  kept as the record of what was tallied; the commit also stores one ballot per paper
+  (exact for yes/no, where a paper carries one mark), so counting and bundles see them.
 * ``paper_spoiled`` — papers spoiled (훼손, 교체) per contest, with the chair's reason.
 * ``external_totals`` — totals from an earlier online or mobile pre-vote, kept apart from
   on-site ballots.

@@ -21,10 +21,14 @@ Blank and invalid papers are ballots too: they are stored, and every counting me
 counts them as invalid (``blank_selection`` → ``empty``; ``invalid_selection`` → a
 duplicate or unknown mark, see there). They are never dropped.
 
-Committees that count 찬반 or 1인 N표 by tally marks may enter per-option *totals* for a
-batch instead (``BatchKind.TOTALS``): entered twice and compared the same way, committed
-to ``paper_totals``. The bundle export counts them as aggregated paper totals, next to the
-ballots, not as made-up ballots.
+Committees that count 찬반 by tally marks may enter per-option *totals* for a batch
+instead (``BatchKind.TOTALS``): entered twice and compared the same way. A 찬반 paper
+carries exactly one mark (yes, no, abstain) or is blank or invalid, so the agreed totals
+give the papers exactly: the commit stores one ballot per paper, like a ballots batch
+(random ids, shuffled, no person, same transaction), so the count and the signed bundle
+recount them like any other ballot. The totals are kept in ``paper_totals`` as the record
+of what was tallied; they are never counted on top of the ballots. Other ballot types
+cannot be rebuilt from totals (which marks shared a paper is lost), so they are refused.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ class Side(StrEnum):
 
 class BatchKind(StrEnum):
     BALLOTS = "ballots"  # paper by paper
-    TOTALS = "totals"  # per-option totals from tally marks (찬반, 1인 N표 only)
+    TOTALS = "totals"  # per-option totals from tally marks (찬반 only)
 
 
 class BatchState(StrEnum):
@@ -94,7 +98,8 @@ class BatchState(StrEnum):
     COMMITTED = "committed"
 
 
-TOTALS_TYPES = frozenset({BallotType.YES_NO, BallotType.CHOOSE_N})
+TOTALS_TYPES = frozenset({BallotType.YES_NO})
+"""Ballot types whose totals turn into ballots exactly: one mark per paper."""
 
 
 # --- marks ------------------------------------------------------------------------------
@@ -252,7 +257,7 @@ def create_batch(
     if expected_size is not None and not 0 < expected_size <= MAX_BATCH:
         raise InvalidInput("count_entry.bad_expected", max=MAX_BATCH)
     if kind is BatchKind.TOTALS and BallotType(row.ballot_type) not in TOTALS_TYPES:
-        raise Refused("count_entry.totals_not_for_type")
+        raise Refused("count_entry.totals_yes_no_only")
     taken = uow.session.execute(
         select(PaperBatchRow.id).where(
             PaperBatchRow.contest_id == contest_id, PaperBatchRow.label == label
@@ -380,10 +385,12 @@ def _check_count(value: Any) -> int:
 def normalise_totals(defn: ContestDefinition, totals: Mapping[str, Any]) -> dict[str, Any]:
     """``{"options": {name: n}, "blank": n, "invalid": n, "papers": n}`` checked and filled.
 
-    For 찬반 the options are ``yes``, ``no``, ``abstain`` and every paper carries one mark,
-    so ``papers`` is their sum plus blank and invalid (given or not, it must match). For
-    1인 N표 a paper carries up to N marks, so ``papers`` must be given.
+    Only for 찬반 (``Refused("count_entry.totals_yes_no_only")`` otherwise): the options
+    are ``yes``, ``no``, ``abstain`` and every paper carries one mark, so ``papers`` is
+    their sum plus blank and invalid (given or not, it must match).
     """
+    if defn.ballot_type not in TOTALS_TYPES:
+        raise Refused("count_entry.totals_yes_no_only")
     if not isinstance(totals, Mapping) or not set(totals) <= {
         "options",
         "blank",
@@ -391,27 +398,15 @@ def normalise_totals(defn: ContestDefinition, totals: Mapping[str, Any]) -> dict
         "papers",
     }:
         raise InvalidInput("count_entry.bad_total")
-    names = YES_NO_VOTES if defn.ballot_type is BallotType.YES_NO else defn.names
     given = totals.get("options") or {}
-    if not isinstance(given, Mapping) or not set(given) <= set(names):
+    if not isinstance(given, Mapping) or not set(given) <= set(YES_NO_VOTES):
         raise InvalidInput("count_entry.unknown_option")
-    options = {n: _check_count(given.get(n, 0)) for n in names}
+    options = {n: _check_count(given.get(n, 0)) for n in YES_NO_VOTES}
     blank_n = _check_count(totals.get("blank", 0))
     invalid_n = _check_count(totals.get("invalid", 0))
-    marked = sum(options.values())
-    if defn.ballot_type is BallotType.YES_NO:
-        papers = marked + blank_n + invalid_n
-        if totals.get("papers") is not None and _check_count(totals["papers"]) != papers:
-            raise InvalidInput("count_entry.papers_mismatch", papers=papers)
-    else:
-        if totals.get("papers") is None:
-            raise InvalidInput("count_entry.papers_required")
-        papers = _check_count(totals["papers"])
-        valid_papers = papers - blank_n - invalid_n
-        if valid_papers < 0 or marked > valid_papers * defn.max_choices:
-            raise InvalidInput("count_entry.papers_mismatch", papers=papers)
-        if marked < valid_papers:
-            raise InvalidInput("count_entry.papers_mismatch", papers=papers)
+    papers = sum(options.values()) + blank_n + invalid_n
+    if totals.get("papers") is not None and _check_count(totals["papers"]) != papers:
+        raise InvalidInput("count_entry.papers_mismatch", papers=papers)
     return {"options": options, "blank": blank_n, "invalid": invalid_n, "papers": papers}
 
 
@@ -695,7 +690,11 @@ class Committed:
 
 
 def paper_counted(uow: UnitOfWork, contest_id: int) -> tuple[int, int]:
-    """(paper ballots stored, papers in committed totals batches) for a contest."""
+    """(paper ballots typed or recorded one by one, papers committed as tally totals).
+
+    Both are stored as ballots (a totals batch is turned into ballots at commit), so the
+    two add up to the paper ballots stored: papers counted, each once.
+    """
     counts = poll_counts(uow, contest_id)
     totals = uow.session.execute(
         select(func.coalesce(func.sum(PaperBatchRow.papers), 0)).where(
@@ -704,14 +703,15 @@ def paper_counted(uow: UnitOfWork, contest_id: int) -> tuple[int, int]:
             PaperBatchRow.state == BatchState.COMMITTED.value,
         )
     ).scalar_one()
-    return counts.paper_recorded, int(totals)
+    return counts.paper_recorded - int(totals), int(totals)
 
 
 def commit_batch(uow: UnitOfWork, batch_id: int, now: datetime) -> Committed:
     """Store an agreed (or settled) batch in one transaction, then forget how it was typed.
 
     Refused unless the poll is closed, both entries exist, every difference is settled,
-    and the contest's paper count stays within the paper ballots issued.
+    and the contest's paper count stays within the paper ballots issued. A totals batch
+    (찬반 only) is stored as one ballot per paper, exactly as if typed paper by paper.
     """
     row = _open_batch(uow, batch_id)
     contest = contest_row(uow, row.contest_id, lock="update")
@@ -742,20 +742,13 @@ def commit_batch(uow: UnitOfWork, batch_id: int, now: datetime) -> Committed:
     if ballots + totals + papers > issued:
         raise Refused("vote.paper_excess", issued=issued)
     if row.kind == BatchKind.BALLOTS.value:
-        rows = [
-            {
-                "id": secrets.token_hex(16),
-                "contest_id": contest.id,
-                "selection_json": selection_json(stored_selection(defn, m)),
-            }
-            for m in marks
-        ]
-        # Neither typing order nor stack order may reach storage: shuffle, and on SQLite
-        # the WITHOUT ROWID table stores by random id anyway.
-        secrets.SystemRandom().shuffle(rows)
-        if rows:
-            uow.session.execute(insert(BallotRow), rows)
+        selections = [stored_selection(defn, m) for m in marks]
     else:
+        # One paper, one mark: the totals are the papers. Kept in paper_totals as the
+        # record of what was tallied, and stored as ballots to be counted and recounted.
+        selections = [{"vote": v} for v, n in merged["options"].items() for _ in range(n)]
+        selections += [blank_selection(defn)] * n_blank
+        selections += [invalid_selection(defn)] * n_invalid
         uow.session.execute(
             insert(PaperTotalsRow),
             [
@@ -763,6 +756,15 @@ def commit_batch(uow: UnitOfWork, batch_id: int, now: datetime) -> Committed:
                 for name, n in merged["options"].items()
             ],
         )
+    rows = [
+        {"id": secrets.token_hex(16), "contest_id": contest.id, "selection_json": selection_json(s)}
+        for s in selections
+    ]
+    # Neither typing order nor stack order may reach storage: shuffle, and on SQLite the
+    # WITHOUT ROWID table stores by random id anyway.
+    secrets.SystemRandom().shuffle(rows)
+    if rows:
+        uow.session.execute(insert(BallotRow), rows)
     uow.session.execute(delete(PaperEntryRow).where(PaperEntryRow.batch_id == row.id))
     uow.session.execute(delete(PaperResolutionRow).where(PaperResolutionRow.batch_id == row.id))
     row.state = BatchState.COMMITTED.value
@@ -792,7 +794,10 @@ def commit_batch(uow: UnitOfWork, batch_id: int, now: datetime) -> Committed:
 
 @dataclass(frozen=True, slots=True)
 class PaperTotals:
-    """The committed totals batches of a contest, summed: counted as aggregated totals."""
+    """The committed totals batches of a contest, summed: the record of what was tallied.
+
+    The same papers are stored as ballots (and counted as such); never add these to them.
+    """
 
     options: dict[str, int]
     blank: int

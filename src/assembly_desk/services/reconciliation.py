@@ -2,7 +2,8 @@
 
     issued (paper) = counted + spoiled + not returned
 
-``counted`` is the paper ballots stored plus the papers in committed totals batches;
+``counted`` is the paper ballots stored, shown as those typed one by one plus those from
+committed totals batches (stored as ballots at commit, so each paper counts once);
 ``spoiled`` is entered by the chair as a count with a reason; ``not returned`` is what is
 left. A negative remainder means more papers were accounted for than were issued: an
 error the chair must explain before results are published, so it is flagged, not hidden.
@@ -42,8 +43,8 @@ class Figures:
     """The paper equation of one contest; pure numbers so it can be checked on its own."""
 
     issued_paper: int
-    paper_ballots: int
-    paper_totals: int
+    paper_ballots: int  # typed (or recorded) one by one
+    paper_totals: int  # from committed totals batches; stored as ballots too, not again
     spoiled: int
 
     @property

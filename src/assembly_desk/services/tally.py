@@ -65,7 +65,6 @@ from assembly_desk.services import audit_log, signers, status
 from assembly_desk.services.assemblies import get_assembly
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.contests import contest_row, definition_of, poll_counts
-from assembly_desk.services.count_entry import paper_counted
 
 Signer = tuple[Ed25519PrivateKey, PublicKeyInfo]
 
@@ -418,11 +417,6 @@ def count_contest(
         used_seed = row.seed
     else:
         used_seed = None
-    _, in_totals = paper_counted(uow, contest_id)
-    if in_totals:
-        # Tally-mark totals cannot be recounted ballot by ballot in a bundle yet; refusing
-        # is better than a result that silently leaves those papers out.
-        raise Refused("tally.totals_not_countable", papers=in_totals)
     defn = definition_of(uow, crow)
     method, options = _options(uow, crow, defn, _rule_of(row), used_seed)
     selections = [sel for _id, sel in _selections(uow, contest_id)]
