@@ -11,6 +11,7 @@ import os
 import sys
 
 from assembly_desk import __version__
+from assembly_desk.cli.common import fail
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import LANGUAGES, set_language, system_language, t
 
@@ -91,7 +92,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(func(args))
     except DeskError as error:
-        print(t("cli.error", message=error.message()), file=sys.stderr)
-        return 2
+        return fail(error)
     except KeyboardInterrupt:
         return 130

@@ -45,13 +45,11 @@ from assembly_desk.audit.keys import (
 )
 from assembly_desk.audit.signing import SignaturePolicy
 from assembly_desk.audit.verify import render_report, verify_bundle
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
 from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count
 from assembly_desk.counting.ballot_file import BallotFileError, parse_line
 from assembly_desk.i18n import t
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_ERROR = 2
 ROLES = ("chair", "witness")
 
 

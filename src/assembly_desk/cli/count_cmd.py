@@ -13,6 +13,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK
 from assembly_desk.counting import (
     METHODS,
     CountOptions,
@@ -24,9 +25,6 @@ from assembly_desk.counting import (
     to_json_dict,
 )
 from assembly_desk.counting.ballot_file import BallotFileError, read_ballots
-
-EXIT_OK = 0
-EXIT_ERROR = 2
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {

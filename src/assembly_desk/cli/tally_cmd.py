@@ -19,16 +19,28 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from assembly_desk.audit.keys import KeyFileError, PublicKeyInfo, load_private_key, public_key_hex
 from assembly_desk.cli.bundle_cmd import read_passphrase_file
-from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from
+from assembly_desk.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_REFUSED,
+    assembly_id,
+    assembly_in,
+    db_from,
+    fail,
+)
 from assembly_desk.domain.errors import Refused
 from assembly_desk.i18n import t
+from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import signers, tally
 from assembly_desk.services.clock import utc_now
+
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -86,34 +98,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.set_defaults(func=_export)
 
 
-def _refused(error: Refused) -> int:
-    print(t("cli.error", message=error.message()), file=sys.stderr)
-    return EXIT_REFUSED
+def _in_db(args: argparse.Namespace, action: Callable[[UnitOfWork], T]) -> T:
+    """Run one unit of work on the command's database; the engine is closed either way."""
+    db = db_from(args)
+    try:
+        with db.uow() as uow:
+            return action(uow)
+    finally:
+        db.dispose()
 
 
 def _signer_add(args: argparse.Namespace) -> int:
     info = signers.read_public_key_file(args.pub_json)
-    db = db_from(args)
-    aid = assembly_id(db, args)
     try:
-        with db.uow() as uow:
-            signer = signers.register_signer(uow, aid, info, utc_now())
+        signer = _in_db(
+            args, lambda uow: signers.register_signer(uow, assembly_in(uow, args), info, utc_now())
+        )
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     i = signer.info
     print(t("tally.signer_added", name=i.name, role=i.role, fingerprint=i.fingerprint))
     return EXIT_OK
 
 
 def _signer_list(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        found = signers.list_signers(uow, aid)
-        policy = signers.policy_for(uow, aid)
-    db.dispose()
+    def read(uow: UnitOfWork) -> tuple[list[signers.Signer], signers.SignaturePolicy]:
+        aid = assembly_in(uow, args)
+        return signers.list_signers(uow, aid), signers.policy_for(uow, aid)
+
+    found, policy = _in_db(args, read)
     for s in found:
         print(f"{s.info.role}\t{s.info.name}\t{s.info.fingerprint}")
     print(
@@ -128,11 +141,12 @@ def _signer_list(args: argparse.Namespace) -> int:
 
 def _signer_policy(args: argparse.Namespace) -> int:
     roles = tuple(r.strip() for r in args.require.split(",") if r.strip())
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        policy = signers.set_policy(uow, aid, roles, args.min_witnesses, utc_now())
-    db.dispose()
+    policy = _in_db(
+        args,
+        lambda uow: signers.set_policy(
+            uow, assembly_in(uow, args), roles, args.min_witnesses, utc_now()
+        ),
+    )
     print(
         t(
             "tally.policy_line",
@@ -145,27 +159,21 @@ def _signer_policy(args: argparse.Namespace) -> int:
 
 def _seed_commit(args: argparse.Namespace) -> int:
     commitment = args.seed_hash if args.seed is None else tally.commitment_for(args.seed)
-    db = db_from(args)
     try:
-        with db.uow() as uow:
-            stored = tally.commit_seed(uow, args.contest, commitment, utc_now())
+        stored = _in_db(
+            args, lambda uow: tally.commit_seed(uow, args.contest, commitment, utc_now())
+        )
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     print(t("tally.seed_committed", contest=args.contest, commitment=stored))
     return EXIT_OK
 
 
 def _seed_reveal(args: argparse.Namespace) -> int:
-    db = db_from(args)
     try:
-        with db.uow() as uow:
-            seed = tally.reveal_seed(uow, args.contest, args.seed, utc_now())
+        seed = _in_db(args, lambda uow: tally.reveal_seed(uow, args.contest, args.seed, utc_now()))
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     print(t("tally.seed_revealed", contest=args.contest, seed=seed))
     return EXIT_OK
 
@@ -194,14 +202,10 @@ def _rule(args: argparse.Namespace) -> int:
         criteria_weights=weights,
         tie_priority=tuple(n for n in (args.tie_order or "").split(",") if n.strip()),
     )
-    db = db_from(args)
     try:
-        with db.uow() as uow:
-            saved = tally.configure_count(uow, args.contest, rule, utc_now())
+        saved = _in_db(args, lambda uow: tally.configure_count(uow, args.contest, rule, utc_now()))
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     print(json.dumps(saved.to_dict(), ensure_ascii=False, sort_keys=True))
     return EXIT_OK
 
@@ -209,14 +213,12 @@ def _rule(args: argparse.Namespace) -> int:
 def _count(args: argparse.Namespace) -> int:
     from assembly_desk.cli.count_cmd import render
 
-    db = db_from(args)
     try:
-        with db.uow() as uow:
-            counted = tally.count_contest(uow, args.contest, args.seed, utc_now())
+        counted = _in_db(
+            args, lambda uow: tally.count_contest(uow, args.contest, args.seed, utc_now())
+        )
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     if args.json:
         print(json.dumps(counted.to_json_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -235,14 +237,10 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _ready(args: argparse.Namespace) -> int:
-    db = db_from(args)
     try:
-        with db.uow() as uow:
-            tally.mark_ready(uow, args.contest, utc_now())
+        _in_db(args, lambda uow: tally.mark_ready(uow, args.contest, utc_now()))
     except Refused as error:
-        return _refused(error)
-    finally:
-        db.dispose()
+        return fail(error, EXIT_REFUSED)
     print(t("tally.ready", contest=args.contest))
     return EXIT_OK
 
@@ -276,7 +274,7 @@ def _export(args: argparse.Namespace) -> int:
         with db.uow() as uow:
             path = tally.export_bundle(uow, aid, args.contest, args.out, keys, utc_now())
     except Refused as error:
-        return _refused(error)
+        return fail(error, EXIT_REFUSED)
     except (KeyFileError, OSError, ValueError) as error:
         print(t("cli.error", message=str(error)), file=sys.stderr)
         return EXIT_ERROR

@@ -14,7 +14,7 @@ import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -160,7 +160,6 @@ def run_demo(
     report.audit_ok = chain.ok
     report.audit_entries = chain.count
     report.audit_head = chain.head
-    _ = timedelta
     return report
 
 

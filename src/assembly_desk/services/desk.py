@@ -13,7 +13,7 @@ from datetime import datetime
 
 from assembly_desk.domain import card_code
 from assembly_desk.services import checkin
-from assembly_desk.services.checkin import Outcome, ScanResult
+from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 from assembly_desk.services.search import SearchHit, SearchIndex, search
@@ -79,7 +79,3 @@ class DeskSession:
     def search(self, query: str) -> list[SearchHit]:
         with self.db.uow() as uow:
             return search(uow, self.index, query)
-
-
-def is_green(result: ScanResult) -> bool:
-    return result.outcome is Outcome.CHECKED_IN

@@ -93,10 +93,6 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def invalidate(self) -> None:
-        """Forget everything (after a rules change or an import at this desk)."""
-        self.__init__(self.assembly_id)  # type: ignore[misc]
-
     def refresh(self, uow: UnitOfWork) -> None:
         rows = uow.session.execute(
             select(PersonRow.id, PersonRow.name_key, PersonRow.birth_date, PersonRow.phone_last4)
