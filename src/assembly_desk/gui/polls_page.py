@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +34,7 @@ from assembly_desk.domain.contests import BallotType, Contest, PollState, VoterS
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui.polls_backend import Console, PollRow, PollsBackend
 from assembly_desk.gui.polls_form import ContestForm, from_definition, parse_codes, to_definition
+from assembly_desk.gui.tables import pick_list
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 
@@ -87,15 +86,7 @@ class PollsPage(QWidget):
         self.passphrase_state = QLabel()
         self.passphrase_button = QPushButton()
         self.passphrase_button.clicked.connect(self.set_passphrase)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = pick_list(len(COLUMNS))
         self.table.itemSelectionChanged.connect(self._row_chosen)
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_contest)

@@ -44,6 +44,7 @@ from assembly_desk.gui.results_backend import (
     ResultsView,
 )
 from assembly_desk.gui.results_dialogs import ask_export, ask_new_key, pick_public_file
+from assembly_desk.gui.tables import pick_list
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.signers import Signer
@@ -92,16 +93,8 @@ class ResultsPage(QWidget):
 
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 24px; font-weight: 700;")
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = pick_list(len(COLUMNS))
         self.table.setObjectName("resultsContests")
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._row_chosen)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
