@@ -21,10 +21,8 @@ os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from screenshot_kit import wait
-from sqlalchemy import insert, select
+from screenshot_kit import checked_in_people, wait
 
-from assembly_desk.domain import card_code
 from assembly_desk.domain.assembly import (
     AssemblyKind,
     Category,
@@ -37,7 +35,6 @@ from assembly_desk.gui.count_entry_page import CountEntryPage
 from assembly_desk.gui.fonts import apply_korean_font
 from assembly_desk.gui.worker import DbWorker
 from assembly_desk.i18n import set_language
-from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.services import assemblies, contests, count_entry, voting
 from assembly_desk.services.database import Database, open_database
 
@@ -68,29 +65,7 @@ def demo_contest(db: Database, papers: int) -> tuple[int, int]:
     )
     with db.uow() as uow:
         aid = assemblies.create_assembly(uow, spec, NOW).id
-    codes = sorted({card_code.new_code() for _ in range(papers * 2)})[:papers]
-    with db.uow() as uow:
-        uow.session.execute(
-            insert(PersonRow),
-            [
-                {
-                    "assembly_id": aid,
-                    "name": f"주민{i}",
-                    "name_key": f"주민{i}",
-                    "birth_date": date(1970, 1, 1),
-                    "category": "resident",
-                    "card_code": code,
-                    "created_at": NOW,
-                }
-                for i, code in enumerate(codes)
-            ],
-        )
-        ids = list(uow.session.execute(select(PersonRow.id)).scalars())
-        uow.session.execute(
-            insert(CheckInRow),
-            [{"assembly_id": aid, "person_id": p, "desk": "door", "at": NOW} for p in ids],
-        )
-        uow.commit()
+    ids = checked_in_people(db, aid, papers, NOW)
     with db.uow() as uow:
         contests.set_chair_passphrase(uow, aid, CHAIR, NOW)
     with db.uow() as uow:

@@ -22,11 +22,9 @@ os.environ["ASSEMBLY_DESK_LANG"] = "ko"
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtWidgets import QApplication
-from screenshot_kit import wait
-from sqlalchemy import insert, select
+from screenshot_kit import checked_in_people, wait
 
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
-from assembly_desk.domain import card_code
 from assembly_desk.domain.assembly import (
     AssemblyKind,
     Category,
@@ -38,7 +36,6 @@ from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
 from assembly_desk.gui.fonts import apply_korean_font
 from assembly_desk.gui.main_window import RESULTS, MainWindow
 from assembly_desk.i18n import set_language
-from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.services import assemblies, contests, signers, tally, voting
 from assembly_desk.services.database import Database, open_database
 
@@ -65,33 +62,6 @@ RANKINGS: list[tuple[int, list[str]]] = [
     (2, [HALL, LIB]),
     (1, [HALL]),
 ]
-
-
-def _people(db: Database, aid: int, n: int) -> list[int]:
-    codes = sorted({card_code.new_code() for _ in range(n * 2)})[:n]
-    with db.uow() as uow:
-        uow.session.execute(
-            insert(PersonRow),
-            [
-                {
-                    "assembly_id": aid,
-                    "name": f"주민{i}",
-                    "name_key": f"주민{i}",
-                    "birth_date": date(1970, 1, 1),
-                    "category": "resident",
-                    "card_code": code,
-                    "created_at": NOW,
-                }
-                for i, code in enumerate(codes)
-            ],
-        )
-        ids = list(uow.session.execute(select(PersonRow.id)).scalars())
-        uow.session.execute(
-            insert(CheckInRow),
-            [{"assembly_id": aid, "person_id": p, "desk": "door", "at": NOW} for p in ids],
-        )
-        uow.commit()
-    return ids
 
 
 def _vote(
@@ -121,7 +91,7 @@ def demo(db: Database) -> tuple[int, int]:
     )
     with db.uow() as uow:
         aid = assemblies.create_assembly(uow, spec, NOW).id
-    voters = _people(db, aid, 64)
+    voters = checked_in_people(db, aid, 64, NOW)
     with db.uow() as uow:
         contests.set_chair_passphrase(uow, aid, CHAIR, NOW)
     for name, role in (("김의장", "chair"), ("이참관", "witness")):
