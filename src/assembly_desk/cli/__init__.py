@@ -76,7 +76,13 @@ def _auditor(args: argparse.Namespace) -> int:
     return run_auditor(args.bundle)
 
 
+OWNER_ONLY_UMASK = 0o077
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Everything this process writes (database, WAL, backups, keys, bundles in progress,
+    # exports) starts owner-only; files meant to be shared are opened up explicitly.
+    os.umask(OWNER_ONLY_UMASK)
     # Pre-read --lang so that help texts come out in the chosen language.
     raw = sys.argv[1:] if argv is None else argv
     lang = system_language()

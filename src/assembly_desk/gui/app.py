@@ -51,6 +51,7 @@ def _open(db_url: str | None) -> Database | None:
 
 def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> int:
     """Open the window and run until it is closed; the process exit status comes back."""
+    os.umask(0o077)  # owner-only files, also when the window is started without the CLI
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("assembly-desk")

@@ -1,14 +1,64 @@
-"""Opening a database: where the default file lives, and the settings that keep data safe."""
+"""Opening a database: where the default file lives, and the settings that keep data safe.
+
+The roll, the card codes that unlock a voting station and the chair's passphrase hash are
+in the SQLite file and its write-ahead log, so the data folder is made 0700 and the
+database files 0600 (owner only) however the process umask is set, and files left with
+looser modes by earlier versions are tightened when the engine opens them. On Windows,
+modes mean little: the files live in the per-user AppData folder, whose ACL already
+grants only the user, SYSTEM and administrators; the app adds nothing there.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
 ENV_VAR = "ASSEMBLY_DESK_DB"
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def data_folder() -> Path:
+    """The app's own data folder, created (and kept) owner-only."""
+    folder = Path(user_data_dir("assembly-desk", appauthor=False))
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    _chmod(folder, FOLDER_MODE)
+    return folder
+
+
+def _chmod(path: Path, mode: int) -> None:
+    """Tighten ``path`` to ``mode`` where POSIX modes apply; best effort elsewhere."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, mode)
+
+
+def _prepare_sqlite_file(db_path: Path) -> None:
+    """Create the database file 0600 before SQLite does, and tighten what exists.
+
+    SQLite creates a new file with 0644 less the umask, and gives its -wal, -shm and
+    -journal files the main file's mode; so a 0600 main file keeps all of them private.
+    A folder the app creates for the file is 0700; an existing folder the user chose
+    (``--db ~/Documents/x.sqlite3``) is left alone.
+    """
+    db_path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    if sys.platform != "win32":
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    secure_sqlite_files(db_path)
+
+
+def secure_sqlite_files(db_path: Path) -> None:
+    """Make the database and its -wal, -shm and -journal files owner-only (if present)."""
+    for suffix in SQLITE_SUFFIXES:
+        _chmod(db_path.with_name(db_path.name + suffix), FILE_MODE)
 
 
 def default_url() -> str:
@@ -16,9 +66,7 @@ def default_url() -> str:
     env = os.environ.get(ENV_VAR)
     if env:
         return env
-    folder = Path(user_data_dir("assembly-desk", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'assembly-desk.sqlite3'}"
+    return f"sqlite:///{data_folder() / 'assembly-desk.sqlite3'}"
 
 
 def make_engine(url: str) -> Engine:
@@ -32,19 +80,21 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
+        db_file: Path | None = None
         if url not in ("sqlite://", "sqlite:///:memory:"):
             db_path = url.split("///", 1)[1] if "///" in url else ""
             if db_path:
-                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+                db_file = Path(db_path.split("?", 1)[0])
+                _prepare_sqlite_file(db_file)
         # A small pool keeps connections (and their PRAGMAs) between units of work: a fresh
         # connection per keystroke would cost more than the search itself.
         engine = create_engine(url)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, db_file)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -54,6 +104,9 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=15000")
         cur.close()
+        if db_file is not None:
+            # The WAL and its index now exist; ones an older version left 0644 are fixed.
+            secure_sqlite_files(db_file)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
