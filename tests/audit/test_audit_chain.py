@@ -49,15 +49,26 @@ def rehash(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def test_golden_chain_reproduces() -> None:
+def test_golden_v1_chain_still_verifies() -> None:
+    """Entries written by the release before seals (no ``sealed`` field) keep verifying."""
     entries = GOLDEN["audit_log"]
+    assert all("sealed" not in entry for entry in entries)
     prev = GENESIS
     for entry in entries:
-        rebuilt = make_entry(prev, entry["seq"], entry["time"], entry["kind"], entry["data"])
-        assert rebuilt == entry
-        prev = rebuilt["hash"]
+        assert entry["prev"] == prev and entry_hash(entry) == entry["hash"]
+        prev = entry["hash"]
     report = verify_chain(entries, expected_head=GOLDEN["audit_head"])
     assert report.ok and report.count == 3 and report.head == GOLDEN["audit_head"]
+
+
+def test_new_entries_carry_a_seal_field_and_hash_as_v2() -> None:
+    entry = make_entry(GENESIS, 1, START, "poll.opened", {"contest": 1})
+    assert entry["sealed"] is None
+    content = {k: v for k, v in entry.items() if k != "hash"}
+    rfc8785 = pytest.importorskip("rfc8785")
+    expected = hashlib.sha256(b"assembly-desk/audit/v2\x00" + rfc8785.dumps(content))
+    assert entry["hash"] == expected.hexdigest()
+    assert verify_chain([entry]).ok
 
 
 def test_entry_hash_matches_independent_recomputation() -> None:

@@ -58,7 +58,9 @@ def test_agreeing_entries_commit_as_anonymous_ballots_with_counts_in_the_log(
     )
     with any_db.uow() as uow:
         ids = list(uow.session.execute(select(BallotRow.id)).scalars())
-        events = [e for e in audit_log.entries(uow) if e["kind"] == "paper.batch_committed"]
+        events = [
+            e for e in audit_log.official_entries(uow) if e["kind"] == "paper.batch_committed"
+        ]
         left = uow.session.execute(select(func.count()).select_from(PaperEntryRow)).scalar_one()
         batch_row = count_entry.get_batch(uow, b)
     assert len(set(ids)) == 7 and all(len(i) == 32 for i in ids)
@@ -73,10 +75,11 @@ def test_agreeing_entries_commit_as_anonymous_ballots_with_counts_in_the_log(
         "blank": 1,
         "invalid": 1,
         "invalid_reasons": {"marked": 1},
-        "entered_by": ["김하나", "이두리"],
+        "entrants": 2,
         "resolved": 0,
-        "resolved_by": [],
     }
+    # The volunteers' names are for the officials: sealed, not published.
+    assert event["private"] == {"entered_by": ["김하나", "이두리"], "resolved_by": []}
     log = json.dumps(event, ensure_ascii=False)
     assert "yes" not in log and "abstain" not in log and not any(i in log for i in ids)
 
@@ -107,12 +110,14 @@ def test_a_mismatch_blocks_the_commit_until_settled(any_db: Database) -> None:
     votes = Counter(s["vote"] for s in _stored(any_db, contest.id))
     assert votes == {"yes": 4, "no": 2, "abstain": 1}
     with any_db.uow() as uow:
-        (event,) = [e for e in audit_log.entries(uow) if e["kind"] == "paper.batch_committed"]
+        (event,) = [
+            e for e in audit_log.official_entries(uow) if e["kind"] == "paper.batch_committed"
+        ]
         assert (
             uow.session.execute(select(func.count()).select_from(PaperResolutionRow)).scalar_one()
             == 0
         )
-    assert event["data"]["resolved"] == 2 and event["data"]["resolved_by"] == ["위원장 박"]
+    assert event["data"]["resolved"] == 2 and event["private"]["resolved_by"] == ["위원장 박"]
 
 
 def test_a_long_batch_with_one_skip_shows_one_difference(db: Database) -> None:

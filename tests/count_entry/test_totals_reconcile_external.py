@@ -112,16 +112,14 @@ def test_reconciliation_issued_equals_counted_plus_spoiled_plus_not_returned(
     with any_db.uow() as uow:
         rec = reconciliation.enter_spoiled(uow, contest.id, 5, "훼손", CHAIR, FIXED_NOW)
         sheet = reconciliation.reconcile_assembly(uow, contest.assembly_id)
-        (event,) = [e for e in audit_log.entries(uow) if e["kind"] == "paper.spoiled_entered"][1:]
+        (event,) = [
+            e for e in audit_log.official_entries(uow) if e["kind"] == "paper.spoiled_entered"
+        ][1:]
     assert rec.figures.not_returned == -1 and rec.problems == (NEGATIVE,) and not rec.ok
     assert [r.contest_id for r in sheet] == [contest.id]
     assert rec.spoiled_reasons == ((2, "기표 잘못으로 교체"), (5, "훼손"))
-    assert event["data"] == {
-        "contest": contest.id,
-        "spoiled": 5,
-        "reason": "훼손",
-        "spoiled_total": 7,
-    }
+    assert event["data"] == {"contest": contest.id, "spoiled": 5, "spoiled_total": 7}
+    assert event["private"] == {"reason": "훼손"}  # free text: sealed, for the officials
 
 
 def test_more_counted_than_issued_is_an_error() -> None:

@@ -129,9 +129,11 @@ def test_undo_needs_reason_is_audited_and_allows_check_in_again(db: Database) ->
     with db.uow() as uow:
         assert status.status(uow, aid).checked_in == 0
         kinds = [e["kind"] for e in audit_log.entries(uow)]
-        undo = next(e for e in audit_log.entries(uow) if e["kind"] == "checkin.undone")
+        undo = next(e for e in audit_log.official_entries(uow) if e["kind"] == "checkin.undone")
     assert kinds.count("checkin") == 1
-    assert undo["data"]["reason"] == "다른 김민수를 눌렀음"
+    # The reason is kept for the officials (sealed), not in the published data.
+    assert undo["private"]["reason"] == "다른 김민수를 눌렀음"
+    assert undo["data"] == {"assembly": aid, "checked_in": 0}
     desk2 = DeskSession(db, aid, "d2", Clock())
     assert desk2.scan(kim.card_code).outcome is Outcome.CHECKED_IN
 

@@ -10,10 +10,29 @@ Entry (one JSON object per line of ``audit_log.jsonl``, RFC 8785 form)::
 
     {"seq": 1, "time": "2025-11-25T09:00:00.000Z", "kind": "poll.opened",
      "data": {...}, "prev": "<64 hex: previous entry's hash, or 64 zeros>",
-     "hash": "<64 hex>"}
+     "sealed": null, "hash": "<64 hex>"}
 
-``hash = sha256(b"assembly-desk/audit/v1\\x00" + canonical_json(entry minus "hash"))``.
 ``seq`` starts at 1 and rises by one.
+
+Two formats, told apart by the ``sealed`` field:
+
+* **v2** (written since the published log became private-by-default) carries
+  ``"sealed": null`` or ``"sealed": "<64 hex>"``, a salted commitment to a
+  private part (who checked in, at which desk, a free-text reason) that stays
+  in the assembly's database::
+
+      sealed = sha256(b"assembly-desk/audit/seal/v1\\x00" + salt(32 bytes)
+                      + canonical_json(private))
+      hash   = sha256(b"assembly-desk/audit/v2\\x00" + canonical_json(entry minus "hash"))
+
+  The entry hash covers the seal, not the private part, so a published log
+  without private parts still verifies link by link, and an official who opens
+  a seal (shows salt and private part) proves it was there from the start.
+  The random salt stops anyone guessing a small private part (a person id, one
+  of three desks) by hashing candidates.
+* **v1** (databases from earlier releases) has no ``sealed`` field and hashes
+  with ``b"assembly-desk/audit/v1\\x00"``. It still verifies; a v1 entry after
+  a v2 entry is refused, since no current writer produces one.
 
 Ballot secrecy: the chain must never hold an event per cast ballot (with its
 time or order it would let anyone link voters to ballots). Callers log poll
@@ -39,7 +58,10 @@ from assembly_desk.audit.canonical import (
 
 __all__ = [
     "AUDIT_PREFIX",
+    "AUDIT_PREFIX_V2",
     "GENESIS",
+    "SALT_BYTES",
+    "SEAL_PREFIX",
     "ChainReport",
     "JsonlError",
     "contains_head",
@@ -48,16 +70,28 @@ __all__ = [
     "format_utc",
     "load_jsonl",
     "make_entry",
+    "seal_digest",
+    "seal_matches",
     "verify_chain",
 ]
 
 #: ``prev`` of the first entry.
 GENESIS = "0" * 64
 
-#: Domain prefix of an entry hash; distinct from every signature prefix.
+#: Domain prefix of a v1 entry hash (no ``sealed`` field); distinct from every signature prefix.
 AUDIT_PREFIX = b"assembly-desk/audit/v1\x00"
 
+#: Domain prefix of a v2 entry hash (with ``sealed``): the format is named in what is hashed.
+AUDIT_PREFIX_V2 = b"assembly-desk/audit/v2\x00"
+
+#: Domain prefix of a seal, so a seal can never be mistaken for an entry hash or a signature.
+SEAL_PREFIX = b"assembly-desk/audit/seal/v1\x00"
+
+#: Length of a seal's random salt: enough that guessing the private part is hopeless.
+SALT_BYTES = 32
+
 _FIELDS = frozenset({"seq", "time", "kind", "data", "prev", "hash"})
+_FIELDS_V2 = _FIELDS | {"sealed"}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 _KIND = re.compile(r"[a-z0-9][a-z0-9_.\-]*")
@@ -109,15 +143,52 @@ def format_utc(moment: datetime) -> str:
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    """Recompute an entry's hash from its content (its ``hash`` field is ignored)."""
+    """Recompute an entry's hash from its content (its ``hash`` field is ignored).
+
+    The prefix follows the format: v2 when the entry has a ``sealed`` field, else v1.
+    """
     content = {key: value for key, value in entry.items() if key != "hash"}
-    return hashlib.sha256(AUDIT_PREFIX + canonical_json(content)).hexdigest()
+    prefix = AUDIT_PREFIX_V2 if "sealed" in entry else AUDIT_PREFIX
+    return hashlib.sha256(prefix + canonical_json(content)).hexdigest()
+
+
+def seal_digest(salt: bytes, private: Mapping[str, Any]) -> str:
+    """The commitment an entry's ``sealed`` field holds to its private part.
+
+    Anyone shown ``salt`` and ``private`` can recompute it; nobody shown only the
+    digest can tell what it hides, however few the candidates.
+    """
+    if len(salt) != SALT_BYTES:
+        raise ValueError(f"a seal's salt must be {SALT_BYTES} bytes")
+    if not isinstance(private, Mapping):
+        raise ValueError("a private part must be a JSON object")
+    return hashlib.sha256(SEAL_PREFIX + salt + canonical_json(dict(private))).hexdigest()
+
+
+def seal_matches(entry: Mapping[str, Any], salt: bytes, private: Mapping[str, Any]) -> bool:
+    """True if ``salt`` and ``private`` open the entry's seal (an official showing a part)."""
+    sealed = entry.get("sealed")
+    if not isinstance(sealed, str):
+        return False
+    try:
+        return seal_digest(salt, private) == sealed
+    except (ValueError, CanonicalizationError):
+        return False
 
 
 def make_entry(
-    prev_hash: str, seq: int, time: str | datetime, kind: str, data: Mapping[str, Any]
+    prev_hash: str,
+    seq: int,
+    time: str | datetime,
+    kind: str,
+    data: Mapping[str, Any],
+    *,
+    sealed: str | None = None,
 ) -> dict[str, Any]:
-    """Build the next entry; validates every field so a bad entry is never written."""
+    """Build the next (v2) entry; validates every field so a bad entry is never written.
+
+    ``sealed`` is :func:`seal_digest` of the entry's private part, or None without one.
+    """
     if isinstance(time, datetime):
         time = format_utc(time)
     if not isinstance(data, Mapping):
@@ -128,6 +199,7 @@ def make_entry(
         "kind": kind,
         "data": dict(data),
         "prev": prev_hash,
+        "sealed": sealed,
     }
     problem = _shape_problem(entry, with_hash=False)
     if problem:
@@ -143,21 +215,31 @@ def verify_chain(
 
     Stops at the first problem. ``expected_head``, when given, must equal the
     last entry's hash: without it a truncated or rewritten tail goes unseen.
+    Accepts v1 entries, v2 entries, and a v1 prefix followed by v2 (a database
+    upgraded from an earlier release); the published file alone suffices, since
+    seals are checked as opaque digests here (see :func:`seal_matches`).
     """
     head = GENESIS
     count = 0
     failure: tuple[int | None, int, str] | None = None
+    seen_v2 = False
     for index, entry in enumerate(entries):
         count += 1
         if failure is not None:
             continue
         expected_seq = index + 1
         problem = _check_entry(entry, expected_seq, head)
+        if problem is None and seen_v2 and "sealed" not in entry:
+            problem = (
+                f"entry {expected_seq}: old-format entry (no 'sealed' field) after a "
+                "new-format one (rewritten?)"
+            )
         if problem is not None:
             seq = entry.get("seq") if isinstance(entry, Mapping) else None
             good_seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
             failure = (good_seq, index, problem)
             continue
+        seen_v2 = seen_v2 or "sealed" in entry
         head = entry["hash"]
     if failure is not None:
         seq, index, reason = failure
@@ -252,7 +334,8 @@ def _check_entry(entry: Any, expected_seq: int, prev_head: str) -> str | None:
 
 
 def _shape_problem(entry: Mapping[str, Any], *, with_hash: bool) -> str | None:
-    fields = _FIELDS if with_hash else _FIELDS - {"hash"}
+    base = _FIELDS_V2 if "sealed" in entry else _FIELDS
+    fields = base if with_hash else base - {"hash"}
     if set(entry) != fields:
         extra = sorted(set(entry) - fields)
         lacking = sorted(fields - set(entry))
@@ -273,4 +356,7 @@ def _shape_problem(entry: Mapping[str, Any], *, with_hash: bool) -> str | None:
     for name in ("prev", "hash") if with_hash else ("prev",):
         if not isinstance(entry[name], str) or not _HEX64.fullmatch(entry[name]):
             return f"{name} must be 64 lowercase hex digits"
+    sealed = entry.get("sealed")
+    if sealed is not None and (not isinstance(sealed, str) or not _HEX64.fullmatch(sealed)):
+        return "sealed must be null or 64 lowercase hex digits"
     return None

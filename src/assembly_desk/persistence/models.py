@@ -88,7 +88,13 @@ class CheckInRow(Base):
 
 
 class AuditEventRow(Base):
-    """The hash chain. ``seq`` is assigned by the appender; its primary key refuses a fork."""
+    """The hash chain. ``seq`` is assigned by the appender; its primary key refuses a fork.
+
+    ``at``, ``kind``, ``data_json``, ``prev``, ``sealed`` and ``hash`` are the published
+    entry. ``private_json`` and ``seal_salt`` (hex) are the sealed part, kept for the
+    assembly's officials only and never exported; ``chain_format`` is 1 for entries written
+    by releases before seals (no ``sealed`` field in their hash), 2 since.
+    """
 
     __tablename__ = "audit_event"
 
@@ -98,6 +104,10 @@ class AuditEventRow(Base):
     data_json: Mapped[str] = mapped_column(Text)
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chain_format: Mapped[int] = mapped_column(Integer, server_default="1")
+    sealed: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seal_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    private_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 from assembly_desk.persistence import models_ballots as _ballots  # noqa: F401,E402

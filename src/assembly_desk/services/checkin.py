@@ -162,7 +162,12 @@ def _check_in_row(
             .values(eligible_count=AssemblyRow.eligible_count + 1)
         )
         audit_log.append(
-            uow, "person.guardian_consent", {"assembly": assembly.id, "person": row.id}, now
+            uow,
+            "person.guardian_consent",
+            {"assembly": assembly.id},
+            now,
+            {"person": row.id},
+            coarse_time=True,
         )
     if not row.eligible:
         outcome = (
@@ -182,10 +187,35 @@ def _check_in_row(
         done = _existing(uow, assembly.id, row.id)
         assert done is not None
         return _already(row, assembly, done)
-    audit_log.append(uow, "checkin", {"assembly": assembly.id, "person": row.id, "desk": desk}, now)
+    audit_log.append(
+        uow,
+        "checkin",
+        {"assembly": assembly.id, "checked_in": _present_in_chain_order(uow, assembly.id)},
+        now,
+        {"person": row.id, "desk": desk},
+        coarse_time=True,
+    )
     _note_quorum(uow, assembly, now)
     uow.commit()
     return ScanResult(Outcome.CHECKED_IN, view(row, assembly), now, desk)
+
+
+def _present_in_chain_order(uow: UnitOfWork, assembly_id: int) -> int:
+    """How many are checked in once this event is chained: the published running count.
+
+    The audit lock is taken first, so the count sees every check-in chained before this
+    one (they committed before releasing it) and none chained after: the counts in the
+    published log rise and fall exactly as the events do.
+    """
+    uow.lock_audit_chain()
+    uow.session.flush()
+    return int(
+        uow.session.execute(
+            select(func.count())
+            .select_from(CheckInRow)
+            .where(CheckInRow.assembly_id == assembly_id)
+        ).scalar_one()
+    )
 
 
 def eligible_checked_in(uow: UnitOfWork, assembly_id: int) -> int:
@@ -233,7 +263,11 @@ def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
 def undo_check_in(
     uow: UnitOfWork, assembly_id: int, person_id: int, reason: str, desk: str, now: datetime
 ) -> None:
-    """Remove a mistaken check-in; the reason is required and kept in the audit log."""
+    """Remove a mistaken check-in; the reason is required and kept in the audit log.
+
+    The reason, the person and the desks are sealed (officials only): a reason written
+    in a hurry may name or describe someone, and the published log needs only the count.
+    """
     if not reason.strip():
         raise InvalidInput("error.undo_reason")
     done = _existing(uow, assembly_id, person_id)
@@ -243,13 +277,14 @@ def undo_check_in(
     audit_log.append(
         uow,
         "checkin.undone",
+        {"assembly": assembly_id, "checked_in": _present_in_chain_order(uow, assembly_id)},
+        now,
         {
-            "assembly": assembly_id,
             "person": person_id,
             "desk": desk,
             "reason": reason.strip(),
             "original_desk": done.desk,
         },
-        now,
+        coarse_time=True,
     )
     uow.commit()

@@ -224,7 +224,15 @@ def set_panel(
         uow.session.execute(
             insert(PanelMemberRow), [{"contest_id": row.id, "person_id": p} for p in wanted]
         )
-    audit_log.append(uow, "contest.panel_set", {"contest": row.id, "panel": wanted}, now)
+    # Who sits on a panel is the officials' to know, not every reader of a bundle's log:
+    # the size is published, the members are sealed.
+    audit_log.append(
+        uow,
+        "contest.panel_set",
+        {"contest": row.id, "panel_size": len(wanted)},
+        now,
+        {"panel": wanted},
+    )
     uow.commit()
     return to_domain(uow, row)
 

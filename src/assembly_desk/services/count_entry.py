@@ -778,16 +778,18 @@ def commit_batch(uow: UnitOfWork, batch_id: int, now: datetime) -> Committed:
         "blank": n_blank,
         "invalid": n_invalid,
         "invalid_reasons": dict(sorted(reasons.items())),
-        "entered_by": entered_by,
+        "entrants": len(entered_by),
         "resolved": len(comparison.differences),
-        "resolved_by": resolved_by,
     }
+    # The volunteers' names are sealed (officials only); the published log shows that two
+    # people entered the batch and how many differences were resolved.
+    private = {"entered_by": entered_by, "resolved_by": resolved_by}
     if row.kind == BatchKind.TOTALS.value:
         data["totals"] = dict(merged["options"])
     kind = (
         "paper.batch_committed" if row.kind == BatchKind.BALLOTS.value else "paper.totals_committed"
     )
-    audit_log.append(uow, kind, data, now)
+    audit_log.append(uow, kind, data, now, private)
     uow.commit()
     return Committed(row.id, row.label, papers, n_blank, n_invalid, dict(sorted(reasons.items())))
 

@@ -168,8 +168,9 @@ def enter_spoiled(
     audit_log.append(
         uow,
         "paper.spoiled_entered",
-        {"contest": row.id, "spoiled": spoiled, "reason": reason, "spoiled_total": int(total)},
+        {"contest": row.id, "spoiled": spoiled, "spoiled_total": int(total)},
         now,
+        {"reason": reason},  # free text: sealed, for the officials
     )
     uow.commit()
     return reconcile(uow, row.id)

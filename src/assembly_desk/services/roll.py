@@ -233,8 +233,10 @@ def register_walk_in(
     audit_log.append(
         uow,
         "person.registered",
-        {"assembly": assembly_id, "person": row.id, "desk": desk, "eligible": verdict.eligible},
+        {"assembly": assembly_id, "eligible": verdict.eligible},
         now,
+        {"person": row.id, "desk": desk},
+        coarse_time=True,
     )
     uow.commit()
     return Registration(view(row, assembly), code, verdict)
