@@ -64,7 +64,8 @@ def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> in
         return 2
     window = MainWindow(db, resolve_desk_name(desk, settings), assembly_id, store=settings)
     window.resize(1280, 800)
-    window.show()
+    if window.resuming is None:
+        window.show()  # else the voting station left open by a crash comes up instead
     if os.environ.get(PROBE_ENV):
 
         def report() -> None:

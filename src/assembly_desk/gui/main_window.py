@@ -3,6 +3,12 @@
 It owns the shared pieces — the database worker, the worker-side backend, the status
 poller, the sounds — and wires page signals to each other. It holds no rules and runs
 no queries; pages do their work through the worker.
+
+While a voting station is open this window is hidden and disabled (with every other
+window of the app), so no window, menu or shortcut reaches the roll or the desk; closing
+it, the app's quit and the session's log-out are turned into the station's passphrase
+question. The "station open" marker (``station_lock``) brings the station back, locked,
+after a crash or a kill.
 """
 
 from __future__ import annotations
@@ -11,8 +17,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QWidget,
+)
 
 from assembly_desk.domain.assembly import Assembly
 from assembly_desk.gui.count_entry_page import CountEntryPage
@@ -28,7 +42,14 @@ from assembly_desk.gui.roll_page import RollPage
 from assembly_desk.gui.setup_page import SetupPage
 from assembly_desk.gui.sounds import Sounds
 from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.station_lock import (
+    StationMarker,
+    clear_marker,
+    database_fingerprint,
+    read_marker,
+    write_marker,
+)
+from assembly_desk.gui.station_window import AskPassphrase, StationWindow, ask_passphrase
 from assembly_desk.gui.status_page import StatusPage
 from assembly_desk.gui.status_poller import StatusPoller
 from assembly_desk.gui.worker import DbWorker, JobError
@@ -52,10 +73,22 @@ class MainWindow(QMainWindow):
         store: Store | None = None,
         sounds: bool | None = None,
         video_inputs: Callable[[], list[Any]] | None = None,
+        station_full_screen: bool = True,
+        station_ask: AskPassphrase | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store if store is not None else MemoryStore()
+        self.station_full_screen = station_full_screen
+        self.station_ask = station_ask  # the passphrase dialog (tests hand in answers)
+        self._hidden_for_station: list[QWidget] = []
+        self._disabled_for_station: list[QAction] = []
+        # A station left open by a crash or a kill on this database comes back first.
+        marker = read_marker(self.store)
+        self.resuming: StationMarker | None = None
+        if marker is not None and marker.database == database_fingerprint(db.url):
+            self.resuming = marker
+            assembly_id = marker.assembly_id
         self.worker = DbWorker(self)
         self.backend = DeskBackend(db, desk)
         self.desk_name = desk  # the UI's copy; the backend's belongs to the worker thread
@@ -102,6 +135,12 @@ class MainWindow(QMainWindow):
         follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
         self.retranslate()
         self._set_pages_enabled(False)
+        if self.resuming is not None:
+            self.setEnabled(False)  # nothing here is usable until the station is back
+        app = QGuiApplication.instance()
+        self._session_hooked = isinstance(app, QGuiApplication)
+        if isinstance(app, QGuiApplication):
+            app.commitDataRequest.connect(self.session_ending)
         self.worker.submit(lambda: self.backend.open(assembly_id), self._opened, self._open_failed)
 
     # -- start-up ------------------------------------------------------------------------
@@ -112,10 +151,18 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(SETUP)
         else:
             self._activate(assembly, switch=True, use=False)
+        resuming, self.resuming = self.resuming, None
+        if resuming is not None and assembly is not None and assembly.id == resuming.assembly_id:
+            self._open_station(assembly.id, self.station_full_screen)  # stays hidden, disabled
+        elif resuming is not None:
+            self._resume_abandoned()
         self.is_ready = True
         self.ready.emit()
 
     def _open_failed(self, error: JobError) -> None:
+        if self.resuming is not None:
+            self.resuming = None
+            self._resume_abandoned()
         self._show_error(error)
         self.setup_page.load()
         self.tabs.setCurrentIndex(SETUP)
@@ -256,21 +303,95 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(t("gui.station.no_passphrase"), 15_000)
             self.tabs.setCurrentIndex(POLLS)
             return None
-        self.station = StationWindow(StationBackend(self.db, self.assembly.id), self.worker)
-        self.station.closed.connect(self._station_closed)
+        return self._open_station(self.assembly.id, full_screen)
+
+    def _open_station(self, assembly_id: int, full_screen: bool) -> StationWindow:
+        """The marker first (a crash from here on reopens the station), then the lock."""
+        write_marker(self.store, StationMarker(assembly_id, database_fingerprint(self.db.url)))
+        station = StationWindow(
+            StationBackend(self.db, assembly_id),
+            self.worker,
+            ask=self.station_ask or ask_passphrase,
+        )
+        self.station = station
+        station.left.connect(self._station_left)
+        station.closed.connect(self._station_closed)
+        self._lock_for_station()
         if full_screen:
-            self.station.start()
+            station.start()
         else:
-            self.station.show()
-        return self.station
+            station.show()
+        return station
+
+    def _resume_abandoned(self) -> None:
+        """The marker's assembly is not in this database (any more): nothing to lock here.
+
+        The marker stays, for a start on the database the station was opened on.
+        """
+        self.setEnabled(True)
+        self.show()
+
+    def _lock_for_station(self) -> None:
+        """Hide and disable every other window of the app: no menu, shortcut or Alt+Tab."""
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self.station and widget is not self and widget.isVisible():
+                self._hidden_for_station.append(widget)
+                widget.hide()
+        # Actions keep their own enabled state (and an application-wide shortcut would
+        # still fire), so each one is switched off too, and back on when the chair leaves.
+        for action in self.findChildren(QAction):
+            if action.isEnabled():
+                self._disabled_for_station.append(action)
+                action.setEnabled(False)
+        self.setEnabled(False)
+        self.hide()
+
+    @property
+    def locked_by_station(self) -> bool:
+        return self.station is not None
+
+    def _station_left(self) -> None:
+        """The chair left with the passphrase: forget the marker, bring the desk back."""
+        clear_marker(self.store)
+        for action in self._disabled_for_station:
+            action.setEnabled(True)
+        self._disabled_for_station.clear()
+        self.setEnabled(True)
+        self.show()
+        for widget in self._hidden_for_station:
+            widget.show()
+        self._hidden_for_station.clear()
+        self.activateWindow()
 
     def _station_closed(self) -> None:
         self.station = None
         self.polls_page.refresh()
 
+    def session_ending(self, manager: Any) -> None:
+        """Log-out or shut-down asks the app to save (``commitDataRequest``).
+
+        With a station open the session is cancelled where the session manager allows it:
+        the chair leaves the station first. Where it does not, the process ends and the
+        marker reopens the station at the next start.
+        """
+        if self.station is None:
+            return
+        if manager.allowsInteraction():
+            manager.cancel()
+            manager.release()
+            self.station.ask_to_leave_soon()
+
     # -- closing -------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the timers, the camera, the station and the worker (idempotent)."""
+        """Stop the timers, the camera, the station and the worker (idempotent).
+
+        A station closed here is forced, not left: its marker stays, so the next start
+        reopens it.
+        """
+        app = QGuiApplication.instance()
+        if self._session_hooked and isinstance(app, QGuiApplication):
+            app.commitDataRequest.disconnect(self.session_ending)
+            self._session_hooked = False
         if self.station is not None:
             self.station.force_close()
         self.poller.stop()
@@ -278,5 +399,10 @@ class MainWindow(QMainWindow):
         self.worker.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing (the window, the app's quit) while a station is open: the passphrase."""
+        if self.station is not None:
+            event.ignore()
+            self.station.ask_to_leave_soon()
+            return
         self.shutdown()
         super().closeEvent(event)

@@ -7,10 +7,13 @@ half-marked ballot never reaches the database at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from assembly_desk.domain.errors import DeskError
-from assembly_desk.services import contests, voting
+from assembly_desk.services import chair_passphrase, voting
+from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 
 
@@ -19,9 +22,12 @@ class CastFailed(RuntimeError):
 
 
 class StationBackend:
-    def __init__(self, db: Database, assembly_id: int) -> None:
+    def __init__(
+        self, db: Database, assembly_id: int, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.db = db
         self.assembly_id = assembly_id
+        self.clock = clock  # the time a wrong passphrase is logged at and waited from
 
     def unlock(self, code: str) -> voting.Unlock:
         with self.db.uow() as uow:
@@ -45,8 +51,17 @@ class StationBackend:
 
     def has_passphrase(self) -> bool:
         with self.db.uow() as uow:
-            return contests.has_chair_passphrase(uow, self.assembly_id)
+            return chair_passphrase.has_chair_passphrase(uow, self.assembly_id)
 
     def check_passphrase(self, passphrase: str) -> bool:
+        """True for the chair's passphrase; otherwise ``Refused`` says why.
+
+        ``poll.wrong_passphrase`` (audited; ``wait`` is the delay it starts), or
+        ``chair.wait`` while an earlier failure's delay runs (not even checked).
+        """
         with self.db.uow() as uow:
-            return contests.check_chair_passphrase(uow, self.assembly_id, passphrase)
+            chair_passphrase.check_chair(
+                uow, self.assembly_id, passphrase, "leave_station", self.clock()
+            )
+            uow.commit()
+        return True

@@ -10,8 +10,10 @@ draws it and moves it on the worker's answers.
 What the station never does: show the voter's name, log or keep a selection after it is
 stored or abandoned, or store anything before 확인. A ballot left alone for
 ``idle_timeout_s`` (default 90 s) is dropped and the station locks; the voter may come
-back and scan again. Leaving kiosk mode (Esc or closing) needs the chair's passphrase,
-checked by the service.
+back and scan again. Leaving kiosk mode (Esc, Ctrl+Q, closing the window, the app's
+quit or the session's log-out) needs the chair's passphrase, checked by the service,
+which audits each wrong try and makes further tries wait (the wait is shown here).
+``left`` says the chair left with the passphrase; ``closed`` also follows a forced close.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -40,6 +42,7 @@ from assembly_desk.domain.errors import DeskError, InvalidInput
 from assembly_desk.gui.scan_field import ScanField
 from assembly_desk.gui.station_backend import StationBackend
 from assembly_desk.gui.station_ballot_widgets import BallotWidget, RankedBallot, ballot_widget
+from assembly_desk.gui.station_lock import passphrase_refusal_text
 from assembly_desk.gui.station_state import Notice, Phase, StationState
 from assembly_desk.gui.station_style import STYLE
 from assembly_desk.gui.station_text import instructions, invalid_hint, review_lines
@@ -73,6 +76,14 @@ def ask_passphrase(parent: QWidget) -> str | None:
     return text if ok else None
 
 
+def _is_quit(event: QKeyEvent) -> bool:
+    """Ctrl+Q (or the platform's quit keys, e.g. ⌘Q): here it asks, as Esc does."""
+    ctrl_q = event.key() == Qt.Key.Key_Q and bool(
+        event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    )
+    return ctrl_q or event.matches(QKeySequence.StandardKey.Quit)
+
+
 def _label(name: str, text: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
@@ -94,6 +105,7 @@ class StationWindow(QWidget):
     """The kiosk window. ``start()`` shows it full screen; tests call ``show()``."""
 
     closed = Signal()  # kiosk mode left (with the passphrase) or forced shut
+    left = Signal()  # kiosk mode left with the chair's passphrase (not forced)
 
     def __init__(
         self,
@@ -118,6 +130,9 @@ class StationWindow(QWidget):
         self.ballot: BallotWidget | None = None
         self._leaving = False
         self._closed = False
+        self._forced = False
+        self._asking = False  # the dialog is up or the answer is with the database
+        self._exit_queued = False
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -470,7 +485,7 @@ class StationWindow(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         phase = self.phase
-        if key == Qt.Key.Key_Escape:
+        if key == Qt.Key.Key_Escape or _is_quit(event):
             self.request_exit()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focused = QApplication.focusWidget()
@@ -496,28 +511,54 @@ class StationWindow(QWidget):
     # -- leaving kiosk mode ----------------------------------------------------------------
     def request_exit(self) -> None:
         """Esc or close: only with the chair's passphrase (checked by the service)."""
-        if self._leaving or self._closed:
+        self._exit_queued = False
+        if self._leaving or self._closed or self._asking:
             return
+        self._asking = True
         self.idle_timer.stop()
         passphrase = self.ask(self)
         self._timers()
         if passphrase is None:
+            self._asking = False
             self._refocus()
             return
         self.worker.submit(
             lambda: self.backend.check_passphrase(passphrase),
             self._exit_checked,
-            lambda _e: self._exit_checked(False),
+            self._exit_refused,
         )
 
+    def ask_to_leave_soon(self) -> None:
+        """Ask for the passphrase once the current event is handled (once, however often
+        closing is tried meanwhile: the window, the main window and the app all may)."""
+        if not self._exit_queued and not self._asking:
+            self._exit_queued = True
+            QTimer.singleShot(0, self.request_exit)
+
     def _exit_checked(self, ok: object) -> None:
+        self._asking = False
         if ok is True:
             self._leaving = True
             self.close()
             return
-        text = t("gui.station.exit_wrong")
+        self._say_refused(t("gui.station.exit_wrong"), Notice("gui.station.exit_wrong"))
+
+    def _exit_refused(self, error: JobError) -> None:
+        """Wrong (audited), or still waiting after earlier wrong tries: say so and stay."""
+        self._asking = False
+        exc = error.exception
+        text = passphrase_refusal_text(exc) or t("gui.station.exit_wrong")
+        if isinstance(exc, DeskError) and exc.key == "chair.wait":
+            notice = Notice("chair.wait", (("seconds", exc.params.get("seconds", 0)),))
+        elif isinstance(exc, DeskError) and exc.params.get("wait"):
+            notice = Notice("kiosk.wrong_then_wait", (("seconds", exc.params["wait"]),))
+        else:
+            notice = Notice("gui.station.exit_wrong")
+        self._say_refused(text, notice)
+
+    def _say_refused(self, text: str, notice: Notice) -> None:
         if self.phase in (Phase.LOCKED, Phase.UNLOCKING):
-            self.state.notice = Notice("gui.station.exit_wrong")
+            self.state.notice = notice
             self._render()
         elif self.phase is Phase.REVIEW:
             self.review_message.setText(text)
@@ -531,15 +572,22 @@ class StationWindow(QWidget):
         else:
             self.setFocus()
 
+    @property
+    def is_open(self) -> bool:
+        """Still a kiosk: not left with the passphrase, not forced shut."""
+        return not self._closed
+
     def force_close(self) -> None:
-        """The host window is closing: leave without asking (nothing unconfirmed is kept)."""
+        """The host window is shutting down: leave without asking (nothing unconfirmed is
+        kept). Not ``left``: a station closed this way reopens at the next start."""
         self._leaving = True
+        self._forced = True
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._leaving:
             event.ignore()
-            QTimer.singleShot(0, self.request_exit)
+            self.ask_to_leave_soon()
             return
         self._shutdown()
         super().closeEvent(event)
@@ -557,4 +605,6 @@ class StationWindow(QWidget):
             app.removeEventFilter(self)
         if self._own_worker:
             self.worker.shutdown()
+        if not self._forced:
+            self.left.emit()
         self.closed.emit()
