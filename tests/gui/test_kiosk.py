@@ -276,3 +276,26 @@ def test_wrong_passphrases_make_the_station_wait_and_are_audited(
         ("chair.passphrase_accepted", "leave_station"),
     ]
     assert all(WRONG not in str(e) for e in events)
+
+
+def test_the_polls_page_says_how_long_to_wait_after_wrong_passphrases(
+    qtbot: QtBot, db: Database, make_window: Callable[..., MainWindow]
+) -> None:
+    aid, _contest, _voters = setup(db, people=1, open_=False)
+    window = make_window(aid, MemoryStore(), Asker())
+    page = window.polls_page
+    qtbot.waitUntil(lambda: page.console.has_passphrase, timeout=WAIT_MS)
+    answers: list[str] = []
+    page.ask = lambda _parent, _title, _prompt: answers.pop(0)  # type: ignore[assignment]
+    messages = []
+    for _ in range(3):  # change the passphrase, giving a wrong current one
+        answers.extend([WRONG, "새 의장 암호 1", "새 의장 암호 1"])
+        page.message.setText("")
+        page.set_passphrase()
+        qtbot.waitUntil(lambda: page.message.text() != "", timeout=WAIT_MS)
+        messages.append(page.message.text())
+    assert messages == [
+        "의장 암호가 맞지 않습니다",
+        "의장 암호가 맞지 않습니다",
+        "의장 암호가 맞지 않습니다.\n다시 시도하려면 2초 기다리세요",
+    ]

@@ -34,6 +34,7 @@ from assembly_desk.domain.contests import BallotType, Contest, PollState, VoterS
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui.polls_backend import Console, PollRow, PollsBackend
 from assembly_desk.gui.polls_form import ContestForm, from_definition, parse_codes, to_definition
+from assembly_desk.gui.station_lock import passphrase_refusal_text
 from assembly_desk.gui.tables import pick_list
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
@@ -478,7 +479,8 @@ class PollsPage(QWidget):
 
     # -- messages ------------------------------------------------------------------------
     def _failed(self, error: JobError) -> None:
-        self._say(error.message, ok=False)
+        """The service's refusal; a wrong passphrase also says how long to wait, if at all."""
+        self._say(passphrase_refusal_text(error.exception) or error.message, ok=False)
 
     def _say(self, text: str, ok: bool) -> None:
         colour = "#1b7a34" if ok else "#c4161c"
