@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from assembly_desk.audit import chain
 from assembly_desk.audit.canonical import nfc
+from assembly_desk.domain.errors import NotFound
 from assembly_desk.persistence.models import AuditEventRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.clock import as_utc, iso_utc
@@ -188,7 +189,9 @@ def _open(row: AuditEventRow) -> Seal | None:
 def open_seal(uow: UnitOfWork, seq: int) -> Seal | None:
     """The private part of entry ``seq`` for an official; None if the entry has no seal."""
     row = uow.session.get(AuditEventRow, seq)
-    return _open(row) if row is not None else None
+    if row is None:
+        raise NotFound("audit_privacy.no_entry", seq=seq)
+    return _open(row)
 
 
 def official_entries(uow: UnitOfWork) -> list[dict[str, Any]]:
