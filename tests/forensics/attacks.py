@@ -237,6 +237,7 @@ def _local_payload(p: int, usable: int, table_leaf: bool) -> int:
 class Cell:
     offset: int  # byte offset of the cell in its page
     values: list[Any]
+    end: int = 0  # offset just past the cell's local payload
 
 
 def btree_cells(page: bytes, pgno: int, usable: int) -> tuple[int, list[Cell]] | None:
@@ -270,8 +271,15 @@ def btree_cells(page: bytes, pgno: int, usable: int) -> tuple[int, list[Cell]] |
         local = _local_payload(size, usable, kind == 0x0D)
         rec = decode_record(page[i : i + local])
         if rec is not None:
-            cells.append(Cell(off, rec[0]))
+            cells.append(Cell(off, rec[0], i + local))
     return kind, cells
+
+
+def stale_ballots(page: bytes, cells: list[Cell], rec: Recognizer) -> list[tuple[int, Ballot]]:
+    """Rankings in a page's bytes outside every live cell: freeblocks, unallocated space,
+    and cells a rebuild or a delete left behind."""
+    live = [(c.offset, c.end) for c in cells]
+    return [(o, r) for o, r in rec.ballots_in(page) if not any(a <= o < b for a, b in live)]
 
 
 def sqlite_pages(db: bytes) -> tuple[int, int, dict[int, bytes]]:
@@ -377,16 +385,17 @@ def _ballot_id(values: list[Any]) -> bytes | None:
     return None
 
 
-def rebuild_aware_times(rows: list[tuple[int, int, Any, Any]]) -> dict[Any, float]:
+def rebuild_aware_times(rows: list[tuple[int, int, Any, Any]], run: int = 4) -> dict[Any, float]:
     """Estimated write time (0 = first, 1 = last) of each item from its page and offset.
 
     ``rows`` are (page, offset, key, item). When a page is split or rebalanced, SQLite
-    rebuilds it with its cells laid out from the end of the page downwards in key order;
-    later inserts are allocated below them, in insertion order. So, from the top of each
-    page: a run in ascending key order (the rebuilt cells: no order among them, written
-    before the rebuild), then the cells inserted since, oldest first. With random keys a
-    page of k of the n items receives a share k/n of the inserts, so the j-th newest
-    insert on it happened about (j + 1/2)/k of the whole time ago.
+    lays out the cells it rebuilds or moves in key order, from the end of the page
+    downwards; a single insert is allocated below the cells already there (or in a
+    freeblock). So, reading each page from the top, a run of ``run`` or more cells in
+    ascending key order was placed in bulk (no order among them, written before the
+    bulk move), and the other cells were inserted one by one, oldest first. With random
+    keys a page holding k of the n items receives a share k/n of the inserts, so the
+    j-th newest single insert on it happened about (j + 1/2)/k of the whole time ago.
     """
     pages: dict[int, list[tuple[int, Any, Any]]] = defaultdict(list)
     for pgno, off, key, item in rows:
@@ -395,14 +404,21 @@ def rebuild_aware_times(rows: list[tuple[int, int, Any, Any]]) -> dict[Any, floa
     for cells in pages.values():
         cells.sort(key=lambda c: -c[0])
         k = len(cells)
-        r = 1
-        while r < k and cells[r][1] > cells[r - 1][1]:
-            r += 1
-        post = cells[r:]
-        t_rebuild = max(0.0, 1 - len(post) / k)
-        for _off, _key, item in cells[:r]:
-            out[item] = t_rebuild / 2
-        for j, (_off, _key, item) in enumerate(reversed(post)):
+        bulk = [False] * k
+        i = 0
+        while i < k:
+            j = i
+            while j + 1 < k and cells[j + 1][1] > cells[j][1]:
+                j += 1
+            if j - i + 1 >= run:
+                bulk[i : j + 1] = [True] * (j - i + 1)
+            i = j + 1
+        single = [c for c, b in zip(cells, bulk, strict=True) if not b]
+        t_bulk = max(0.0, 1 - len(single) / k) / 2
+        for c, b in zip(cells, bulk, strict=True):
+            if b:
+                out[c[2]] = t_bulk
+        for j, (_off, _key, item) in enumerate(reversed(single)):
             out[item] = 1 - (j + 0.5) / k
     return out
 
@@ -421,17 +437,23 @@ def sqlite_page_attacks(
       as a fraction of the page's rows (with random keys, every page receives inserts at
       a rate proportional to its share of the rows);
     * ``rebuild-aware``: ``rebuild_aware_times`` on the ballot table, and on the index of
-      ballots by contest (whose entries carry the ballot id), averaged.
+      ballots by contest (whose entries carry the ballot id), averaged;
+    * ``stale-cells``: copies of ballots left in free space (freeblocks, the unallocated
+      gap, cells moved away by a rebuild), by page and offset.
 
     Issues and ballots are then paired by rank.
     """
     rows: dict[str, list[tuple[int, int, Any, Any]]] = defaultdict(list)
     ids: dict[bytes, Ballot] = {}
     index_rows: list[tuple[int, int, Any, bytes]] = []
+    stale = []
     for pgno, image in pages.items():
         parsed = btree_cells(image, pgno, usable)
         if parsed is None:
             continue
+        stale += [
+            Sighting("ballot", r, (pgno, -o)) for o, r in stale_ballots(image, parsed[1], rec)
+        ]
         for cell in parsed[1]:
             c = rec.classify(cell.values)
             if c:
@@ -470,6 +492,7 @@ def sqlite_page_attacks(
         finding_from("page-offset", target, page_offset),
         finding_from("offset-rank", target, offset_rank),
         finding_from("rebuild-aware", target, aware, index_entries=len(index_rows)),
+        finding_from("stale-cells", target, stale),
     ]
 
 

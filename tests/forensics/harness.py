@@ -36,7 +36,14 @@ from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
 from assembly_desk.services import voting
 from assembly_desk.services.database import Database
 from tests.ballots.helpers import close_poll, setup
-from tests.forensics.attacks import Ballot, Finding, Recognizer
+from tests.forensics.attacks import (
+    Ballot,
+    Finding,
+    Recognizer,
+    finding_from,
+    scan_positions,
+    sqlite_file_attacks,
+)
 
 OPTIONS = ("Azalea", "Begonia", "Camellia", "Dahlia", "Freesia", "Gardenia")
 N_VOTERS = 300
@@ -110,6 +117,29 @@ def read_tree(root: Path) -> dict[str, bytes]:
         if path.is_file() and not path.is_symlink():
             out[str(path.relative_to(root))] = path.read_bytes()
     return out
+
+
+def app_files(db: Database, root: Path) -> dict[str, bytes]:
+    """Every file the app wrote in its folders: the test's ``root``, and the database's
+    ballot-box folder wherever it is (``Database.box_dir``, if the app has one)."""
+    files = read_tree(root)
+    box_dir = getattr(db, "box_dir", None)
+    if (
+        isinstance(box_dir, Path)
+        and box_dir.is_dir()
+        and not box_dir.resolve().is_relative_to(root.resolve())
+    ):
+        files.update({f"{box_dir}/{k}": v for k, v in read_tree(box_dir).items()})
+    return files
+
+
+def file_attacks(files: dict[str, bytes], rec: Recognizer) -> list[Finding]:
+    """Attacks 1 and 2 on the SQLite files, and attack 3 (byte positions) on every file."""
+    findings = sqlite_file_attacks(files, rec)
+    for name, data in files.items():
+        findings.append(finding_from("file-position", name, scan_positions(data, rec)))
+        findings.append(finding_from("file-last-pos", name, scan_positions(data, rec, last=True)))
+    return findings
 
 
 def require(condition: bool, reason: str) -> None:

@@ -17,17 +17,17 @@ from pathlib import Path
 import pytest
 
 from assembly_desk.services.database import Database
-from tests.forensics.attacks import finding_from, scan_positions, sqlite_file_attacks
 from tests.forensics.harness import (
     N_VOTERS,
     Poll,
     Score,
+    app_files,
     assert_found,
     assert_no_better_than_chance,
     cast_all,
     close,
+    file_attacks,
     make_poll,
-    read_tree,
     score,
 )
 
@@ -46,24 +46,18 @@ def forensic_db(any_db: Database) -> Iterator[Database]:
     yield any_db
 
 
-def attack_files(root: Path, poll: Poll, phase: str) -> list[Score]:
-    """Every attack on every file under ``root``; findings that saw nothing are dropped."""
-    files = read_tree(root)
-    rec = poll.recognizer
-    findings = sqlite_file_attacks(files, rec)
-    for name, data in files.items():
-        findings.append(finding_from("file-position", name, scan_positions(data, rec)))
-        findings.append(finding_from("file-last-pos", name, scan_positions(data, rec, last=True)))
-    scores = [score(f, poll, phase) for f in findings]
+def attack_files(db: Database, root: Path, poll: Poll, phase: str) -> list[Score]:
+    """Every attack on every file the app wrote; findings that saw nothing are dropped."""
+    scores = [score(f, poll, phase) for f in file_attacks(app_files(db, root), poll.recognizer)]
     return [s for s in scores if s.ballots or s.issues]
 
 
 def test_sqlite_files_while_open_and_after_close(forensic_db: Database, tmp_path: Path) -> None:
     poll = make_poll(forensic_db)
     cast_all(forensic_db, poll.contest_id, poll.cast_order, poll.selection)
-    scores = attack_files(tmp_path, poll, "open")
+    scores = attack_files(forensic_db, tmp_path, poll, "open")
     close(forensic_db, poll.contest_id)
-    scores += attack_files(tmp_path, poll, "closed")
+    scores += attack_files(forensic_db, tmp_path, poll, "closed")
     # The attacks must see the data, or a parser bug would pass this test.
     assert_found(scores, "open", PAGE_ATTACKS, N_VOTERS, "issues")
     assert_found(scores, "closed", PAGE_ATTACKS, N_VOTERS, "issues")
@@ -108,7 +102,7 @@ def test_sqlite_files_after_a_close_while_another_desk_reads(
     finally:
         done.set()
         thread.join()
-    scores = attack_files(tmp_path, poll, "closed+reader")
+    scores = attack_files(forensic_db, tmp_path, poll, "closed+reader")
     assert_found(scores, "closed+reader", PAGE_ATTACKS, N_VOTERS, "ballots")
     assert_found(scores, "closed+reader", PAGE_ATTACKS, N_VOTERS, "issues")
     assert_no_better_than_chance(scores)

@@ -98,20 +98,22 @@ def test_btree_cells_reads_offsets_whatever_the_key_order() -> None:
     ]
     finding = A.sqlite_page_attacks({2: page}, 512, REC, "hand-built")[0]
     assert finding.voters == [3, 1]  # allocation order, not key order
+    # A ballot left in the unallocated gap (a deleted or moved cell) is still found.
+    old = sqlite_record("d" * 32, CONTEST, ballot_json("Ash", "Oak", "Elm"))
+    page = page[:100] + old + page[100 + len(old) :]
+    assert A.stale_ballots(page, cells, REC) == [(100 + 37 + 13, ("Ash", "Oak", "Elm"))]
+    stale = A.sqlite_page_attacks({2: page}, 512, REC, "hand-built")[-1]
+    assert stale.attack == "stale-cells" and stale.ballots == [("Ash", "Oak", "Elm")]
     assert A.btree_cells(bytes(512), 2, 512) is None
 
 
 def test_rebuild_aware_times() -> None:
-    # From the top: keys 1, 2, 5 ascending (a rebuild), then 3 and 0 inserted since.
-    rows = [
-        (2, 500, 1, "a"),
-        (2, 480, 2, "b"),
-        (2, 460, 5, "c"),
-        (2, 440, 3, "d"),
-        (2, 420, 0, "e"),
-    ]
+    # From the top: keys 1, 2, 5, 7 ascending (placed in bulk), then 3 and 0 one by one.
+    keys = [1, 2, 5, 7, 3, 0]
+    rows = [(2, 500 - 20 * i, key, "abcdef"[i]) for i, key in enumerate(keys)]
     t = A.rebuild_aware_times(rows)
-    assert t["a"] == t["b"] == t["c"] < t["d"] < t["e"]
+    assert t["a"] == t["b"] == t["c"] == t["d"] < t["e"] < t["f"]
+    assert t["f"] == 1 - 0.5 / 6
 
 
 def _wal(
