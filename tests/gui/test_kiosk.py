@@ -8,8 +8,13 @@ that never got to leave the station, and a new window on the same preferences.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -299,3 +304,52 @@ def test_the_polls_page_says_how_long_to_wait_after_wrong_passphrases(
         "의장 암호가 맞지 않습니다",
         "의장 암호가 맞지 않습니다.\n다시 시도하려면 2초 기다리세요",
     ]
+
+
+_CHILD = """
+import os, signal, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from assembly_desk.gui.main_window import MainWindow
+from assembly_desk.services.database import open_database
+
+app = QApplication(sys.argv[:1])
+app.setOrganizationName("assembly-desk")
+app.setApplicationName("assembly-desk")
+db = open_database(sys.argv[1])
+window = MainWindow(db, "desk-1", int(sys.argv[2]), store=QSettings(), sounds=False,
+                    video_inputs=lambda: [], station_full_screen=False,
+                    station_ask=lambda _parent: None)
+if window.resuming is None:
+    window.show()
+while not (window.is_ready and window.polls_page.console.has_passphrase):
+    app.processEvents()
+if sys.argv[3] == "open-and-die":
+    window.start_station(full_screen=False)
+    app.processEvents()
+    os.kill(os.getpid(), signal.SIGKILL)
+station = window.station
+print("station", station is not None and station.isVisible(), "main", window.isVisible(),
+      window.isEnabled(), flush=True)
+os._exit(0)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_killed_app_comes_back_locked_in_the_station(
+    db: Database, sqlite_url: str, tmp_path: Path
+) -> None:
+    """The real thing: the process is killed with the station open, then started again."""
+    aid, _contest, _voters = setup(db, people=1)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+
+    def run(mode: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _CHILD, sqlite_url, str(aid), mode],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    killed = run("open-and-die")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    again = run("start")
+    assert "station True main False False" in again.stdout, again.stderr
