@@ -12,10 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assembly_desk.audit.bundle import write_bundle
 from assembly_desk.audit.bundle_schema import ballot_from_cvr, contest_entry
+from assembly_desk.audit.canonical import canonical_hash
 from assembly_desk.audit.chain import GENESIS, make_entry
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
 from assembly_desk.audit.signing import SignaturePolicy
-from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment
+from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment, to_json_dict
 
 SEED = "주사위 3-5-2"
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
@@ -47,6 +48,29 @@ def sample_cvrs() -> list[dict[str, Any]]:
     return cvrs
 
 
+def commitment_entries(
+    policy: dict[str, Any], results: dict[str, Any], *, start: int = 1, prev: str = GENESIS
+) -> list[dict[str, Any]]:
+    """Audit entries as the app writes them: the policy set up, then each contest counted.
+
+    ``results`` maps contest id to a :class:`Result` or its JSON form; each count logs
+    the hash of that JSON, which verify compares with the signed result.
+    """
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("signature.policy_set", {"assembly": 1, "policy": policy})
+    ]
+    for cid, result in results.items():
+        plain = result if isinstance(result, dict) else to_json_dict(result)
+        data = {"assembly": 1, "contest_key": cid, "result_sha256": canonical_hash(plain)}
+        events.append(("tally.counted", data))
+    entries = []
+    for seq, (kind, data) in enumerate(events, start=start):
+        entry = make_entry(prev, seq, T0.replace(minute=seq), kind, data)
+        entries.append(entry)
+        prev = entry["hash"]
+    return entries
+
+
 def build_bundle(
     out: Path,
     signers: list[tuple[Ed25519PrivateKey, PublicKeyInfo]],
@@ -66,14 +90,28 @@ def build_bundle(
     for cid, (method, opts) in options.items():
         ballots = [ballot_from_cvr(c) for c in cvrs if c["contest"] == cid]
         results[cid] = count(method, ballots, opts)
+    policy = SignaturePolicy(signers=tuple(policy_signers)).to_dict()
+    counted = [
+        (
+            "tally.counted",
+            {
+                "assembly": 1,
+                "contest_key": cid,
+                "result_sha256": canonical_hash(to_json_dict(result)),
+            },
+        )
+        for cid, result in results.items()
+    ]
     entries = []
     prev = GENESIS
     for seq, (kind, data) in enumerate(
         [
+            ("signature.policy_set", {"assembly": 1, "policy": policy}),
             ("poll.opened", {"contest": "chair-election"}),
             ("seed.committed", {"contest": "chair-election", "commitment": seed_commitment(SEED)}),
             ("poll.closed", {"contest": "chair-election", "cast": 14}),
             ("poll.closed", {"contest": "motion-1", "cast": 11}),
+            *counted,
         ],
         start=1,
     ):
@@ -83,7 +121,7 @@ def build_bundle(
     manifest = {
         "assembly": {"title": "성산1동 주민총회", "date": "2026-11-28", "district": "성산1동"},
         "contests": contests,
-        "policy": SignaturePolicy(signers=tuple(policy_signers)).to_dict(),
+        "policy": policy,
         "counts": {"checked_in": 20, "issued": {"chair-election": 15, "motion-1": 12}},
     }
     return write_bundle(out, manifest, cvrs, entries, results, {"chair-election": SEED}, signers)

@@ -34,6 +34,8 @@ ORDER = [
     "seeds",
     "audit_chain",
     "audit_head",
+    "policy_commitment",
+    "result_commitment",
 ]
 
 
@@ -262,7 +264,8 @@ def test_tampered_result_names_the_round_and_field(bundle: Path, chair: Any, wit
 
     rewrite(bundle, [chair, witness], body=bump)
     problems = failed(verify_bundle(bundle))
-    assert list(problems) == ["recount"]
+    # The chain logged the honest result's hash at counting: that fails too.
+    assert list(problems) == ["recount", "result_commitment"]
     assert problems["recount"] == (
         "chair-election: round 2 does not reproduce (rounds[1].tallies.A): signed 10, recount 9"
     )
@@ -274,6 +277,7 @@ def test_tampered_winner_list(bundle: Path, chair: Any, witness: Any) -> None:
 
     rewrite(bundle, [chair, witness], body=flip)
     problems = failed(verify_bundle(bundle))
+    assert problems.pop("result_commitment").startswith("motion-1: the signed result hashes to")
     assert problems == {
         "recount": "motion-1: result does not reproduce (passed): signed false, recount true"
     }
@@ -348,7 +352,7 @@ def test_since_head(bundle: Path) -> None:
     earlier = entries[1]["hash"]
     report = verify_bundle(bundle, since_head=earlier)
     assert report.exit_code == 0
-    assert [c.name for c in report.checks][-3:] == ["audit_chain", "audit_since", "audit_head"]
+    assert [c.name for c in report.checks][-5:-2] == ["audit_chain", "audit_since", "audit_head"]
     assert verify_bundle(bundle, since_head=GENESIS).ok
     other = verify_bundle(bundle, since_head="ab" * 32)
     assert failed(other) == {
@@ -411,8 +415,13 @@ def test_zip_with_a_top_folder_and_extra_files(bundle: Path, tmp_path: Path) -> 
     with zipfile.ZipFile(path, "w") as archive:
         for name in FILES:
             archive.write(bundle / name, f"성산1동-총회/{name}")
-        archive.writestr("성산1동-총회/README.txt", "minutes attached separately")
     assert verify_bundle(path).exit_code == 0
+    # Anything else in the zip could be mistaken for part of what was signed: refused.
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("성산1동-총회/README.txt", "minutes attached separately")
+    report = verify_bundle(path)
+    assert report.exit_code == 2
+    assert "README.txt" in report.checks[0].detail("en")
 
 
 def test_zip_with_a_file_twice_or_missing_is_unreadable(bundle: Path, tmp_path: Path) -> None:
@@ -513,7 +522,7 @@ def test_a_crashing_check_is_reported_not_passed(
     def boom(_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(verify, "_check_turnout", boom)
+    monkeypatch.setattr(verify, "check_turnout", boom)
     report = verify_bundle(bundle)
     assert report.exit_code == 1
     assert failed(report) == {"turnout": "unexpected error during this check: RuntimeError: boom"}

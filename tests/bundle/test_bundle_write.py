@@ -31,7 +31,7 @@ from assembly_desk.audit.verify import verify_bundle
 from assembly_desk.counting import CountOptions, TieRule, count
 from assembly_desk.i18n import catalogue
 
-from .conftest import SEED, build_bundle, sample_cvrs
+from .conftest import SEED, build_bundle, commitment_entries, sample_cvrs
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "assembly_desk"
 
@@ -116,11 +116,12 @@ def test_every_method_round_trips_through_a_bundle(
     result = count(method, ballots, options)
     seed = options.tie.seed
     signers = [chair, witness]
+    manifest = _manifest([contest], {"c": len(cvrs)}, signers)
     out = write_bundle(
         tmp_path / "b",
-        _manifest([contest], {"c": len(cvrs)}, signers),
+        manifest,
         cvrs,
-        [],
+        commitment_entries(manifest["policy"], {"c": result}),
         {"c": result},
         {"c": seed} if seed else {},
         signers,

@@ -39,6 +39,10 @@ def test_totals_are_counted_exported_and_verified(any_db: Database, tmp_path: Pa
     done = _commit_totals(any_db, cid, {"options": {"yes": 7, "no": 3}, "blank": 1, "invalid": 1})
     assert (done.papers, done.blank, done.invalid) == (12, 1, 1)
 
+    # Signers are set up before the count: the chain records the policy they form.
+    for info in (CHAIR[1], WITNESS[1]):
+        with any_db.uow() as uow:
+            signers.register_signer(uow, aid, info, FIXED_NOW)
     r = count(any_db, cid).result
     assert r.details["yes"] == 9 and r.details["no"] == 3
     assert (r.valid, r.invalid) == (12, 2)
@@ -56,9 +60,6 @@ def test_totals_are_counted_exported_and_verified(any_db: Database, tmp_path: Pa
     assert (f.issued_paper, f.paper_ballots, f.paper_totals, f.counted) == (12, 0, 12, 12)
     assert f.not_returned == 0 and rec.ok  # each paper counted once
 
-    for info in (CHAIR[1], WITNESS[1]):
-        with any_db.uow() as uow:
-            signers.register_signer(uow, aid, info, FIXED_NOW)
     with any_db.uow() as uow:
         path = tally.export_bundle(uow, aid, None, tmp_path / "bundle", [CHAIR, WITNESS], FIXED_NOW)
     report = verify_bundle(path)

@@ -35,8 +35,9 @@ def _counted_assembly(db: Database) -> tuple[int, int]:
     aid, cid = election(
         db, choose(2), station, paper=[{"choices": []}], seed=SEED, rule=tally.CountRule(seats=1)
     )
-    count(db, cid, SEED)
+    # Signers before the count: the policy the chain records then is what bundles carry.
     _register(db, aid, CHAIR[1], WITNESS[1])
+    count(db, cid, SEED)
     return aid, cid
 
 
@@ -155,8 +156,8 @@ def test_ballots_entered_after_the_count_must_be_counted_again(
     with db.uow() as uow:
         voting.issue_paper(uow, contest.id, voters[1].id)
     close_poll(db, contest.id)
-    count(db, contest.id)
     _register(db, aid, CHAIR[1])
+    count(db, contest.id)
     with db.uow() as uow:
         voting.record_paper_ballot(uow, contest.id, {"vote": "no"})
     with db.uow() as uow, pytest.raises(Refused) as err:
@@ -164,6 +165,21 @@ def test_ballots_entered_after_the_count_must_be_counted_again(
     assert err.value.key == "tally.stale_result"
     count(db, contest.id)
     assert verify_bundle(_export(db, aid, tmp_path / "y", [CHAIR])).failures[0].name == "policy"
+
+
+def test_a_signer_added_after_the_count_cannot_be_exported(db: Database, tmp_path: Path) -> None:
+    aid, _cid = _counted_assembly(db)
+    late = signer("박늦음", "witness")
+    _register(db, aid, late[1])
+    with db.uow() as uow:
+        (event,) = [e for e in audit_log.entries(uow) if e["data"].get("name") == "박늦음"]
+    # The chain records the whole policy at each registration, the new key included.
+    keys = [s["public_key"] for s in event["data"]["policy"]["signers"]]
+    assert keys == [CHAIR[1].public_key, WITNESS[1].public_key, late[1].public_key]
+    with db.uow() as uow, pytest.raises(Refused) as err:
+        tally.export_bundle(uow, aid, None, tmp_path / "x", [CHAIR, late], FIXED_NOW)
+    assert err.value.key == "tally.policy_changed_after_count"
+    assert not (tmp_path / "x").exists()
 
 
 def test_several_contests_in_one_bundle(any_db: Database, tmp_path: Path) -> None:

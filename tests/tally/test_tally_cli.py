@@ -46,6 +46,15 @@ def test_seed_count_sign_and_export(
     assert seed_commitment(seed) in capsys.readouterr().out
     assert main([*db, "seed", "commit", str(cid), "--seed-hash", "ab" * 32]) == 1  # only once
 
+    # Signers are set up before the count (the chain records the policy then).
+    chair = _key(tmp_path, "김의장", "chair")
+    witness = _key(tmp_path, "이참관", "witness")
+    for key in (chair, witness):
+        assert main([*db, "signer", "add", str(key.with_name(key.stem + ".pub.json"))]) == 0
+    assert "fingerprint" in capsys.readouterr().out
+    assert main([*db, "signer", "list"]) == 0
+    assert "김의장" in capsys.readouterr().out
+
     assert main([*db, "tally", "count", str(cid)]) == 1  # the committed seed is needed
     assert main([*db, "tally", "count", str(cid), "--seed", seed]) == 0
     out = capsys.readouterr().out
@@ -54,14 +63,6 @@ def test_seed_count_sign_and_export(
     result = json.loads(capsys.readouterr().out)
     assert result["ties"][0]["rules"][-1] == "lot"
     assert main([*db, "tally", "ready", str(cid)]) == 0
-
-    chair = _key(tmp_path, "김의장", "chair")
-    witness = _key(tmp_path, "이참관", "witness")
-    for key in (chair, witness):
-        assert main([*db, "signer", "add", str(key.with_name(key.stem + ".pub.json"))]) == 0
-    assert "fingerprint" in capsys.readouterr().out
-    assert main([*db, "signer", "list"]) == 0
-    assert "김의장" in capsys.readouterr().out
 
     out_dir = tmp_path / "bundle"
     passfile = str(tmp_path / "pass.txt")

@@ -213,9 +213,11 @@ def test_count_is_logged_with_its_hash_and_totals_only(any_db: Database) -> None
         (event,) = [e for e in audit_log.entries(uow) if e["kind"] == "tally.counted"]
     assert event["data"]["result_sha256"] == counted.result_hash
     assert event["data"]["ballots"] == 3 and event["data"]["valid"] == 3
+    assert event["data"]["contest_key"] == tally.contest_key(cid)
     assert set(event["data"]) == {
         "assembly",
         "contest",
+        "contest_key",
         "method",
         "result_sha256",
         "ballots",

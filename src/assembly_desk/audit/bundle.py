@@ -26,9 +26,7 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from operator import itemgetter
@@ -51,10 +49,16 @@ from assembly_desk.audit.bundle_schema import (
     validate_manifest,
     validate_tally,
 )
-from assembly_desk.audit.canonical import canonical_json, loads, sha256_hex
+from assembly_desk.audit.canonical import canonical_json, sha256_hex
 from assembly_desk.audit.chain import GENESIS, verify_chain
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
 from assembly_desk.audit.signing import SignaturePolicy, sign
+from assembly_desk.audit.verify_read import (
+    BundleFiles,
+    BundleUnreadable,
+    load_json_file,
+    read_bundle_files,
+)
 from assembly_desk.counting import (
     CountOptions,
     Result,
@@ -70,6 +74,7 @@ __all__ = [
     "add_signature",
     "canonical_jsonl",
     "canonical_line",
+    "load_json_file",
     "new_cvr_id",
     "read_bundle_files",
     "write_bundle",
@@ -78,34 +83,9 @@ __all__ = [
 
 Signer = tuple[Ed25519PrivateKey, PublicKeyInfo]
 
-#: Largest bundle file read from a zip (a guard against zip bombs; ~8 million CVRs).
-MAX_ZIP_MEMBER = 1 << 30
-
 
 class BundleError(ValueError):
     """A bundle cannot be written or co-signed as asked (the message says why)."""
-
-
-class BundleUnreadable(Exception):
-    """A bundle file is missing or not readable JSON; ``file`` and ``line`` say where."""
-
-    def __init__(self, file: str | None, problem: str, line: int | None = None) -> None:
-        where = file or "bundle"
-        if line is not None:
-            where = f"{where} line {line}"
-        super().__init__(f"{where}: {problem}")
-        self.file = file
-        self.line = line
-        self.problem = problem
-
-
-@dataclass(frozen=True, slots=True)
-class BundleFiles:
-    """The raw bytes of the four bundle files, from a folder or a zip."""
-
-    source: Path
-    is_zip: bool
-    raw: Mapping[str, bytes]
 
 
 def new_cvr_id() -> str:
@@ -175,78 +155,6 @@ def _only_safe(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return all(_only_safe(item) for item in value)
     return False
-
-
-# --- reading -------------------------------------------------------------------
-
-
-def read_bundle_files(path: str | os.PathLike[str]) -> BundleFiles:
-    """Read the four files from a bundle folder or a ``.zip`` of them.
-
-    In a zip the files may sit at the top or in one folder. Raises
-    :class:`BundleUnreadable` for a missing path or file, a damaged zip, or a zip
-    that holds a bundle file twice.
-    """
-    source = Path(path)
-    raw: dict[str, bytes] = {}
-    if source.is_dir():
-        for name in FILES:
-            try:
-                raw[name] = (source / name).read_bytes()
-            except FileNotFoundError:
-                raise BundleUnreadable(name, "file missing from the bundle") from None
-            except OSError as error:
-                raise BundleUnreadable(name, f"cannot read it ({error.strerror})") from None
-        return BundleFiles(source, False, raw)
-    if not source.exists():
-        raise BundleUnreadable(None, f"{source} does not exist")
-    try:
-        with zipfile.ZipFile(source) as archive:
-            members: dict[str, list[zipfile.ZipInfo]] = {}
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                parts = info.filename.split("/")
-                if len(parts) <= 2 and parts[-1] in FILES:
-                    members.setdefault(parts[-1], []).append(info)
-            for name in FILES:
-                found = members.get(name, [])
-                if not found:
-                    raise BundleUnreadable(name, "file missing from the zip")
-                if len(found) > 1:
-                    raise BundleUnreadable(name, "the zip holds this file more than once")
-                if found[0].file_size > MAX_ZIP_MEMBER:
-                    raise BundleUnreadable(name, "file in the zip is too large to be a bundle")
-                raw[name] = archive.read(found[0])
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        ValueError,
-    ) as error:
-        raise BundleUnreadable(
-            None, f"{source} is not a readable bundle folder or zip ({error})"
-        ) from None
-    return BundleFiles(source, True, raw)
-
-
-def load_json_file(name: str, data: bytes) -> Any:
-    """Strictly parse a bundle JSON file; errors name the file and line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BundleUnreadable(name, "not valid UTF-8", line) from None
-    try:
-        return loads(text)
-    except json.JSONDecodeError as error:
-        raise BundleUnreadable(
-            name, f"malformed JSON: {error.msg} (column {error.colno})", error.lineno
-        ) from None
-    except ValueError as error:
-        raise BundleUnreadable(name, f"malformed JSON: {error}", 1) from None
 
 
 # --- writing -------------------------------------------------------------------

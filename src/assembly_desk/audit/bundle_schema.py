@@ -335,7 +335,7 @@ def _exact_keys(data: Any, keys: set[str], file: str, path: str) -> Mapping[str,
 
 def validate_manifest(manifest: Any) -> None:
     """Raise :class:`SchemaError` unless ``manifest`` has the v1 shape."""
-    from assembly_desk.audit.signing import SignaturePolicy
+    from assembly_desk.audit.signing import policy_shape_problem
 
     f = MANIFEST_FILE
     top = {"format", "version", "assembly", "contests", "policy", "counts", "files"}
@@ -372,19 +372,9 @@ def validate_manifest(manifest: Any) -> None:
             raise SchemaError(f, path, str(error)) from None
         if c["seed_commitment"] is not None and not is_hex(c["seed_commitment"], 64):
             raise SchemaError(f, f"{path}.seed_commitment", "must be null or 64 lowercase hex")
-    try:
-        SignaturePolicy.from_dict(
-            _exact_keys(
-                m["policy"],
-                {"required_roles", "min_witnesses", "witness_role", "signers"},
-                f,
-                "$.policy",
-            )
-        )
-    except SchemaError:
-        raise
-    except (ValueError, KeyError, TypeError) as error:
-        raise SchemaError(f, "$.policy", f"not a valid signature policy ({error})") from None
+    problem = policy_shape_problem(m["policy"])
+    if problem is not None:
+        raise SchemaError(f, "$.policy", f"not a valid signature policy ({problem})")
     counts = _exact_keys(m["counts"], {"checked_in", "issued"}, f, "$.counts")
     if not _is_int(counts["checked_in"]) or counts["checked_in"] < 0:
         raise SchemaError(f, "$.counts.checked_in", "must be a non-negative integer")

@@ -33,12 +33,15 @@ from assembly_desk.audit.keys import (
 )
 
 __all__ = [
+    "COUNT_EVENT",
+    "POLICY_EVENTS",
     "SIGNATURE_ALG",
     "TALLY_PREFIX",
     "PolicyReport",
     "SignatureCheck",
     "SignaturePolicy",
     "check_policy",
+    "policy_shape_problem",
     "sign",
     "sign_bytes",
     "signed_message",
@@ -55,6 +58,60 @@ SIGNATURE_ALG = "ed25519"
 Status = Literal["valid", "invalid", "unknown-key", "role-mismatch", "duplicate", "malformed"]
 
 _RECORD_FIELDS = ("alg", "signer", "role", "public_key", "fingerprint", "signature")
+
+#: Audit events whose ``data["policy"]`` records the whole signature policy, every
+#: signer's name, role, public key and fingerprint included, as it stood after the
+#: change. The last one before a contest's first count is what the assembly committed
+#: to before anyone knew the result; a bundle's manifest policy must equal it.
+POLICY_EVENTS = frozenset({"signer.registered", "signature.policy_set"})
+
+#: Audit event of a count; ``data["contest_key"]`` names the bundle contest and
+#: ``data["result_sha256"]`` is ``canonical_hash`` of the result stored in tally.json.
+COUNT_EVENT = "tally.counted"
+
+_POLICY_FIELDS = frozenset({"required_roles", "min_witnesses", "witness_role", "signers"})
+_SIGNER_FIELDS = frozenset({"name", "role", "public_key", "fingerprint"})
+
+
+def policy_shape_problem(data: Any) -> str | None:
+    """None if ``data`` is a policy exactly as :meth:`SignaturePolicy.to_dict` writes it.
+
+    Strict where :meth:`SignaturePolicy.from_dict` is lenient: no missing or unknown
+    field, no default filled in, keys in their canonical lowercase form and fingerprints
+    present and right, so that what a verifier reads is byte for byte what was signed
+    and recorded in the chain.
+    """
+    if not isinstance(data, Mapping) or set(data) != _POLICY_FIELDS:
+        return f"must have exactly the fields {sorted(_POLICY_FIELDS)}"
+    roles = data["required_roles"]
+    if type(roles) is not list or not all(type(r) is str and r for r in roles):
+        return "required_roles must be a list of role names"
+    if len(set(roles)) != len(roles):
+        return "required_roles names a role twice"
+    witnesses = data["min_witnesses"]
+    if type(witnesses) is not int or witnesses < 0:
+        return "min_witnesses must be a non-negative integer"
+    if type(data["witness_role"]) is not str or not data["witness_role"]:
+        return "witness_role must be a role name"
+    signers = data["signers"]
+    if type(signers) is not list:
+        return "signers must be a list"
+    for index, item in enumerate(signers):
+        if not isinstance(item, Mapping) or set(item) != _SIGNER_FIELDS:
+            return f"signers[{index}] must have exactly the fields {sorted(_SIGNER_FIELDS)}"
+        if not all(type(item[k]) is str for k in _SIGNER_FIELDS):
+            return f"signers[{index}]: every field must be a string"
+        try:
+            info = PublicKeyInfo.from_dict(dict(item))
+        except (ValueError, KeyError) as error:
+            return f"signers[{index}]: {error}"
+        if info.to_dict() != dict(item):
+            return f"signers[{index}]: public key not in its canonical form"
+    try:
+        SignaturePolicy.from_dict(data)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def signed_message(body: JSONValue, prefix: bytes = TALLY_PREFIX) -> bytes:
@@ -288,6 +345,9 @@ def _verify_record(message: bytes, record: Mapping[str, Any]) -> str | None:
     for name in _RECORD_FIELDS:
         if not isinstance(record.get(name), str):
             return f"malformed: field {name!r} missing or not a string"
+    extra = sorted(set(record) - set(_RECORD_FIELDS))
+    if extra:
+        return f"malformed: unexpected field {extra[0]!r}"
     if record["alg"] != SIGNATURE_ALG:
         return f"malformed: unsupported algorithm {record['alg']!r}"
     try:

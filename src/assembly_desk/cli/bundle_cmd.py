@@ -32,7 +32,13 @@ from assembly_desk.audit.bundle_schema import (
     ballot_from_cvr,
     contest_entry,
 )
-from assembly_desk.audit.canonical import CanonicalizationError, canonical_json, nfc, sha256_hex
+from assembly_desk.audit.canonical import (
+    CanonicalizationError,
+    canonical_hash,
+    canonical_json,
+    nfc,
+    sha256_hex,
+)
 from assembly_desk.audit.chain import GENESIS, make_entry
 from assembly_desk.audit.keys import (
     KeyFileError,
@@ -46,7 +52,7 @@ from assembly_desk.audit.keys import (
 from assembly_desk.audit.signing import SignaturePolicy
 from assembly_desk.audit.verify import render_report, verify_bundle
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
-from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count
+from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
 from assembly_desk.counting.ballot_file import BallotFileError, parse_line
 from assembly_desk.i18n import t
 
@@ -282,7 +288,11 @@ def run_bundle_create(args: argparse.Namespace) -> int:
         )
         contest = contest_entry(nfc(args.contest_id), nfc(args.title), args.method, options)
         now = datetime.now(UTC)
-        events: list[tuple[str, dict[str, Any]]] = []
+        # The policy and keys are recorded before the count, and the count logs its
+        # result hash: `verify` compares the manifest and the tally with these.
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("signature.policy_set", {"policy": policy.to_dict()})
+        ]
         if contest["seed_commitment"] is not None:
             events.append(
                 (
@@ -291,7 +301,17 @@ def run_bundle_create(args: argparse.Namespace) -> int:
                 )
             )
         events.append(("poll.closed", {"contest": contest["id"], "cast": len(cvrs)}))
-        events.append(("tally.counted", {"contest": contest["id"], "method": args.method}))
+        events.append(
+            (
+                "tally.counted",
+                {
+                    "contest": contest["id"],
+                    "contest_key": contest["id"],
+                    "method": args.method,
+                    "result_sha256": canonical_hash(to_json_dict(result)),
+                },
+            )
+        )
         entries, prev = [], GENESIS
         for seq, (kind, data) in enumerate(events, start=1):
             entry = make_entry(prev, seq, now, kind, data)

@@ -1,9 +1,14 @@
 """Who may sign an assembly's tallies: the chair's and witnesses' public keys, and the policy.
 
 Keys are registered at set-up, before any count, so the signer list in a bundle's
-manifest was fixed before anyone knew the result. Each registration is audited with the
-fingerprint, which is also read aloud and written in the minutes: a witness can then
-check that the key in the bundle is the one announced in the room. The private key
+manifest was fixed before anyone knew the result. Each registration and each policy
+change is audited with the *whole* policy as it then stands (required roles, witnesses,
+and every signer's name, role, public key and fingerprint) under ``data["policy"]``:
+that chain record is the commitment ``assembly-desk verify`` compares a bundle's
+manifest with (the last such record before a contest's first count), so keys swapped
+into a bundle later are caught. The fingerprint is also read aloud and written in the
+minutes: a witness can then check that the key in the bundle is the one announced in
+the room, and an auditor passes it to ``verify --trust``. The private key
 never enters the database; only the ``.pub.json`` beside a key file (or the public half
 of a key generated here) does.
 """
@@ -83,7 +88,11 @@ def register_signer(
     audit_log.append(
         uow,
         "signer.registered",
-        {"assembly": assembly_id, **checked.to_dict()},
+        {
+            "assembly": assembly_id,
+            **checked.to_dict(),
+            "policy": policy_for(uow, assembly_id).to_dict(),
+        },
         now,
     )
     uow.commit()
@@ -153,9 +162,15 @@ def set_policy(
     min_witnesses: int,
     now: datetime,
 ) -> SignaturePolicy:
-    """Change who must sign (audited). Roles must be known; witnesses cannot be negative."""
+    """Change who must sign (audited with the whole resulting policy).
+
+    Roles must be known and witnesses cannot be negative; a policy that requires nobody
+    is refused here, since ``verify`` would call every bundle under it invalid.
+    """
     get_assembly(uow, assembly_id)
     if any(role not in ROLES for role in required_roles) or min_witnesses < 0:
+        raise InvalidInput("tally.bad_policy")
+    if not required_roles and min_witnesses == 0:
         raise InvalidInput("tally.bad_policy")
     roles = sorted(set(required_roles))
     row = uow.session.get(SignaturePolicyRow, assembly_id)
@@ -164,14 +179,21 @@ def set_policy(
         uow.session.add(row)
     row.required_roles_json = json.dumps(roles)
     row.min_witnesses = min_witnesses
+    uow.session.flush()
+    policy = policy_for(uow, assembly_id)
     audit_log.append(
         uow,
         "signature.policy_set",
-        {"assembly": assembly_id, "required_roles": roles, "min_witnesses": min_witnesses},
+        {
+            "assembly": assembly_id,
+            "required_roles": roles,
+            "min_witnesses": min_witnesses,
+            "policy": policy.to_dict(),
+        },
         now,
     )
     uow.commit()
-    return policy_for(uow, assembly_id)
+    return policy
 
 
 def policy_for(uow: UnitOfWork, assembly_id: int) -> SignaturePolicy:

@@ -43,6 +43,7 @@ from assembly_desk.audit.bundle_schema import (
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_hash, nfc, sha256_hex
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
+from assembly_desk.audit.verify_commit import committed_policy
 from assembly_desk.counting import (
     CountOptions,
     OptionError,
@@ -434,9 +435,12 @@ def count_contest(
     row.result_json = json.dumps(result_json, ensure_ascii=False, sort_keys=True)
     row.result_hash = digest
     row.counted_at = at
+    # contest_key and result_sha256 are what `verify` compares the bundle with: the
+    # signed result of this contest must hash to the last count's result_sha256.
     summary: dict[str, Any] = {
         "assembly": crow.assembly_id,
         "contest": contest_id,
+        "contest_key": contest_key(contest_id),
         "method": method,
         "result_sha256": digest,
         "ballots": len(selections),
@@ -618,6 +622,9 @@ def export_bundle(
         "counts": {"checked_in": int(checked_in), "issued": issued},
     }
     entries = audit_log.entries(uow)
+    for crow, _row in chosen:
+        if committed_policy(entries, contest_key(crow.id)) != manifest["policy"]:
+            raise Refused("tally.policy_changed_after_count", id=crow.id)
     try:
         path = write_bundle(out_dir, manifest, cvrs, entries, results, seeds, keys)
     except (BundleError, CanonicalizationError) as error:
