@@ -75,11 +75,8 @@ def test_sqlite_files_after_a_close_while_another_desk_reads(
     """
     poll = make_poll(forensic_db)
     cast_all(forensic_db, poll.contest_id, poll.cast_order, poll.selection)
-    db_file = next(
-        p
-        for p in tmp_path.rglob("*")
-        if p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"
-    )
+    db_file = Path(str(forensic_db.engine.url.database))
+    assert db_file.is_file()
     reading = threading.Event()
     done = threading.Event()
 
