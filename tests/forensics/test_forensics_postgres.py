@@ -94,7 +94,10 @@ def forensic_db(any_db: Database) -> Iterator[Database]:
 @pytest.fixture
 def server(forensic_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Server:
     with forensic_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        try:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        except Exception as exc:  # not installed, or not a superuser
+            require(False, f"the pageinspect extension ({str(exc).splitlines()[0]})")
         data_dir = Path(conn.exec_driver_sql("SHOW data_directory").scalar_one())
         oid = conn.exec_driver_sql(
             "SELECT oid FROM pg_database WHERE datname = current_database()"
