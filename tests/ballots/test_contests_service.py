@@ -122,6 +122,8 @@ def test_open_close_are_audited_with_counts(db: Database) -> None:
             "issued_station": 3,
             "issued_paper": 1,
             "ballots": 3,
+            "station_delivered": 3,
+            "stations_pending": 0,
         }
     ]
     with db.uow() as uow:

@@ -8,15 +8,18 @@ here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import Table, inspect, select, text
 
 from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
 from assembly_desk.persistence.models import Base
 from assembly_desk.persistence.models_ballots import BallotRow
 from assembly_desk.services import audit_log, voting
-from assembly_desk.services.database import Database
+from assembly_desk.services.database import Database, open_database
 from tests.ballots.helpers import close_poll, setup
+from tests.conftest import create_pg_database, drop_pg_database
 
 BALLOT_COLUMNS = {"id", "contest_id", "selection_json"}
 # Column names that refer to a person, whether or not a foreign key says so.
@@ -113,12 +116,19 @@ def _assert_not_cast_order(order: list[int], n: int) -> None:
     assert abs(_spearman(order)) < 0.3, _spearman(order)
 
 
+def _box_order(db: Database) -> list[int]:
+    """The ballots in the station box file, in slot (file position) order."""
+    box = db.boxes.station_box()
+    by_slot = sorted(box.ballots(), key=lambda b: b.slot)
+    return [json.loads(b.selection_json)["scores"]["A"] for b in by_slot]
+
+
 def test_storage_does_not_follow_cast_order(any_db: Database) -> None:
     n = 200
     contest_id = _cast_in_order(any_db, n)
-    if any_db.engine.dialect.name == "sqlite":
-        # Stored by random id even while the poll is open (WITHOUT ROWID).
-        _assert_not_cast_order(_storage_order(any_db), n)
+    # While the poll is open: nothing in the database, the box's slots in random order.
+    assert _storage_order(any_db) == []
+    _assert_not_cast_order(_box_order(any_db), n)
     close_poll(any_db, contest_id)
     order = _storage_order(any_db)
     _assert_not_cast_order(order, n)
@@ -126,29 +136,35 @@ def test_storage_does_not_follow_cast_order(any_db: Database) -> None:
         ids = uow.session.execute(select(BallotRow.id, BallotRow.selection_json)).all()
     by_id = [json.loads(s)["scores"]["A"] for _i, s in sorted(ids)]
     assert order == by_id  # storage order is random-id order
+    assert _box_order(any_db) == []  # and the box is empty again
 
 
-def test_postgres_close_leaves_no_transaction_trail(any_db: Database) -> None:
-    """On PostgreSQL each row carries the id of the transaction that wrote it (xmin).
+@pytest.fixture
+def pg_db(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    url = create_pg_database()
+    database = open_database(url, box_dir=tmp_path / "boxes")
+    try:
+        yield database
+    finally:
+        database.dispose()
+        drop_pg_database(url)
 
-    While the poll is open, ballot xmins follow cast order and sit next to their issue
-    row's; the close rewrites the contest's ballots in one transaction, so every live
-    ballot row then carries the same xmin and the trail is gone.
-    """
-    if any_db.engine.dialect.name != "postgresql":
-        return
-    contest_id = _cast_in_order(any_db, 20)
-    query = text(
-        "SELECT selection_json FROM ballot WHERE contest_id = :c "
-        "ORDER BY xmin::text::bigint, selection_json"
-    )
-    with any_db.engine.connect() as conn:
-        by_xmin = [
-            json.loads(s)["scores"]["A"] for s in conn.execute(query, {"c": contest_id}).scalars()
-        ]
-    assert by_xmin == list(range(20))  # the trail exists while open ...
-    close_poll(any_db, contest_id)
-    with any_db.engine.connect() as conn:
+
+@pytest.mark.postgres
+def test_postgres_ballots_share_no_transaction_with_any_issue(pg_db: Database) -> None:
+    """On PostgreSQL each row carries the id of the transaction that wrote it (xmin), and
+    old row versions keep theirs in the heap and the WAL. No ballot row is ever written
+    while the poll is open, so none can carry a voter's transaction id: they arrive in
+    one delivery transaction, in random-id order, after the close."""
+    contest_id = _cast_in_order(pg_db, 20)
+    with pg_db.engine.connect() as conn:
+        during = conn.execute(text("SELECT count(*) FROM ballot")).scalar_one()
+        issue_xids = conn.execute(
+            text("SELECT count(DISTINCT xmin::text) FROM ballot_issue")
+        ).scalar_one()
+    assert (during, issue_xids) == (0, 20)  # 20 issues in 20 transactions, no ballot yet
+    close_poll(pg_db, contest_id)
+    with pg_db.engine.connect() as conn:
         xmins = conn.execute(
             text("SELECT count(DISTINCT xmin::text) FROM ballot WHERE contest_id = :c"),
             {"c": contest_id},
@@ -156,7 +172,9 @@ def test_postgres_close_leaves_no_transaction_trail(any_db: Database) -> None:
         shared = conn.execute(
             text("SELECT count(*) FROM ballot b JOIN ballot_issue i ON b.xmin = i.xmin")
         ).scalar_one()
-    assert xmins == 1 and shared == 0  # ... and is gone after the close
+        by_ctid = conn.execute(text("SELECT id FROM ballot ORDER BY ctid")).scalars().all()
+    assert (xmins, shared) == (1, 0)
+    assert by_ctid == sorted(by_ctid)  # physical order is random-id order
 
 
 def test_ballot_ids_are_random_and_never_logged(db: Database) -> None:

@@ -37,6 +37,11 @@ def _ballots(db: Database) -> list[dict]:
         ]
 
 
+def _boxed(db: Database) -> list[dict]:
+    """The selections waiting in this laptop's station box (an open poll's ballots)."""
+    return [json.loads(b.selection_json) for b in db.boxes.station_box().ballots()]
+
+
 def _cast(db: Database, contest_id: int, person_id: int, selection: object) -> None:
     with db.uow() as uow:
         voting.cast(uow, contest_id, person_id, selection)
@@ -47,15 +52,25 @@ def test_cast_stores_an_issue_and_an_anonymous_ballot(db: Database) -> None:
     _cast(db, contest.id, voters[0].id, {"vote": "yes"})
     with db.uow() as uow:
         issue = uow.session.execute(select(BallotIssueRow)).scalar_one()
-        ballot = uow.session.execute(select(BallotRow)).scalar_one()
         assert (issue.contest_id, issue.person_id, issue.channel) == (
             contest.id,
             voters[0].id,
             "station",
         )
-        assert len(ballot.id) == 32 and int(ballot.id, 16) >= 0
-        assert ballot.contest_id == contest.id
-        assert json.loads(ballot.selection_json) == {"vote": "yes"}
+    # While the poll is open the ballot is in the station's box, not in the database.
+    assert _count(db, BallotRow) == 0
+    [boxed] = db.boxes.station_box().ballots()
+    assert len(boxed.ballot_id) == 32 and int(boxed.ballot_id, 16) >= 0
+    assert (boxed.contest_id, json.loads(boxed.selection_json)) == (contest.id, {"vote": "yes"})
+    counts = close_poll(db, contest.id)  # the close delivers it
+    assert (counts.ballots, counts.station_delivered, counts.stations_pending) == (1, 1, 0)
+    with db.uow() as uow:
+        ballot = uow.session.execute(
+            select(BallotRow.id, BallotRow.contest_id, BallotRow.selection_json)
+        ).one()
+    assert (ballot.id, ballot.contest_id) == (boxed.ballot_id, contest.id)
+    assert json.loads(ballot.selection_json) == {"vote": "yes"}
+    assert db.boxes.station_box().ballots() == []  # delivered ballots leave the box
 
 
 def test_cast_returns_nothing_a_voter_could_show(db: Database) -> None:
@@ -70,7 +85,9 @@ def test_second_vote_is_refused(db: Database) -> None:
     with pytest.raises(Refused) as err:
         _cast(db, contest.id, voters[0].id, {"vote": "no"})
     assert err.value.key == "vote.already"
-    assert _count(db, BallotRow) == _count(db, BallotIssueRow) == 1
+    assert _count(db, BallotIssueRow) == 1
+    assert _boxed(db) == [{"vote": "yes"}]  # the refused ballot left no slot behind
+    close_poll(db, contest.id)
     assert _ballots(db) == [{"vote": "yes"}]
 
 
@@ -97,9 +114,10 @@ def test_invalid_selection_stores_nothing(db: Database) -> None:
     with pytest.raises(InvalidInput) as err:
         _cast(db, contest.id, voters[0].id, {"choices": ["김민수", "이영희", "박철수"]})
     assert err.value.params["reason"] == "overvote"
-    assert _count(db, BallotRow) == _count(db, BallotIssueRow) == 0
+    assert _count(db, BallotIssueRow) == 0
+    assert _boxed(db) == []
     _cast(db, contest.id, voters[0].id, {"choices": ["이영희", "김민수"]})
-    assert _ballots(db) == [{"choices": ["김민수", "이영희"]}]
+    assert _boxed(db) == [{"choices": ["김민수", "이영희"]}]
 
 
 def test_not_checked_in_or_not_eligible_cannot_cast(db: Database) -> None:
@@ -161,34 +179,32 @@ def test_paper_count_entry_after_close_up_to_the_number_issued(db: Database) -> 
     ]
 
 
-def test_a_power_cut_after_the_issue_leaves_neither_row(
+def test_a_failure_after_the_issue_leaves_neither_issue_nor_ballot(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Something fails after the issue row was written and before the commit: the issue
+    rolls back, the pending slot is zeroed, and the voter can still vote."""
     _aid, contest, voters = setup(db)
+    seen: list[tuple[int, int]] = []
+    real_count = voting.ballot_store.count_station_issue
 
-    def boom() -> str:
-        raise RuntimeError("power cut")
+    def count_then_fail(session, contest_id, station_id):  # type: ignore[no-untyped-def]
+        real_count(session, contest_id, station_id)
+        session.flush()
+        issues = session.execute(select(func.count()).select_from(BallotIssueRow)).scalar_one()
+        seen.append((issues, len(db.boxes.station_box().ballots())))
+        raise RuntimeError("the database went away")
 
-    seen: list[int] = []
-    real_issue = voting._issue
-
-    def issue_then_check(uow, contest_id, person_id, channel):  # type: ignore[no-untyped-def]
-        real_issue(uow, contest_id, person_id, channel)
-        uow.session.flush()
-        seen.append(
-            uow.session.execute(select(func.count()).select_from(BallotIssueRow)).scalar_one()
-        )
-
-    monkeypatch.setattr(voting, "_issue", issue_then_check)
-    monkeypatch.setattr(voting, "_new_ballot_id", boom)
+    monkeypatch.setattr(voting.ballot_store, "count_station_issue", count_then_fail)
     with pytest.raises(RuntimeError):
         _cast(db, contest.id, voters[0].id, {"vote": "yes"})
-    assert seen == [1]  # the issue row was written inside the transaction ...
-    assert _count(db, BallotIssueRow) == 0  # ... and rolled back with it
-    assert _count(db, BallotRow) == 0
+    assert seen == [(1, 1)]  # issue and pending ballot were both written ...
+    assert _count(db, BallotIssueRow) == 0  # ... and both undone
+    assert _boxed(db) == []
     monkeypatch.undo()
     _cast(db, contest.id, voters[0].id, {"vote": "yes"})  # the voter can still vote
-    assert _count(db, BallotIssueRow) == _count(db, BallotRow) == 1
+    assert _count(db, BallotIssueRow) == 1
+    assert _boxed(db) == [{"vote": "yes"}]
 
 
 def test_no_audit_event_per_ballot(db: Database) -> None:

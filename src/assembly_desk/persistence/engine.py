@@ -115,3 +115,16 @@ def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def user_folder() -> Path:
+    """The app's own data folder for this user (platformdirs), not created here."""
+    return Path(user_data_dir("assembly-desk", appauthor=False))
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None (a server, or an in-memory database)."""
+    if not url.startswith("sqlite") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    path = url.split("///", 1)[1] if "///" in url else ""
+    return Path(path) if path else None

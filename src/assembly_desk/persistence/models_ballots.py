@@ -126,3 +126,29 @@ class ChairPassphraseRow(Base):
         ForeignKey("assembly.id", ondelete="CASCADE"), primary_key=True
     )
     scrypt_hash: Mapped[str] = mapped_column(String(200))
+
+
+class StationBoxRow(Base):
+    """Per contest and station: ballots issued there, and how many its box delivered.
+
+    The ballots themselves stay in the station's box file until the poll closes
+    (``persistence.ballot_box``); ``delivered`` is NULL until then. Counting refuses a
+    contest while a station that issued ballots has not delivered them.
+    """
+
+    __tablename__ = "station_box"
+
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True
+    )
+    station_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issued: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class BoxRealmRow(Base):
+    """One row: this database's random name, stamped into the box files made for it."""
+
+    __tablename__ = "box_realm"
+
+    realm: Mapped[str] = mapped_column(String(32), primary_key=True)

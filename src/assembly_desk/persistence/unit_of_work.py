@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from assembly_desk.persistence.ballot_box import BallotBox, BoxRoom
 from assembly_desk.persistence.engine import is_postgres
 
 # Arbitrary constant naming the audit-chain lock in pg_advisory_xact_lock.
@@ -20,8 +21,9 @@ class UnitOfWork:
     ``commit``. Nothing half-done reaches the database: an exception rolls everything back.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, boxes: BoxRoom | None = None) -> None:
         self.engine = engine
+        self.boxes = boxes
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
@@ -44,6 +46,12 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def ballot_box(self) -> BallotBox:
+        """This laptop's station box, where cast ballots wait for the poll to close."""
+        if self.boxes is None:
+            raise RuntimeError("this unit of work has no ballot-box folder")
+        return self.boxes.station_box()
 
     @property
     def is_postgres(self) -> bool:

@@ -9,7 +9,8 @@ log records each transition with counts (ballots issued, ballots stored), never 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ from assembly_desk.domain.contests import (
     check_transition,
 )
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
+from assembly_desk.persistence import ballot_store
+from assembly_desk.persistence.ballot_box import BallotBox
 from assembly_desk.persistence.models import PersonRow
 from assembly_desk.persistence.models_ballots import (
     BallotIssueRow,
@@ -242,15 +245,19 @@ def set_panel(
 
 @dataclass(frozen=True, slots=True)
 class PollCounts:
-    """Turnout figures: ballots issued (per channel) and ballots stored.
+    """Turnout figures: ballots issued (per channel) and ballots stored in the database.
 
-    Every station issue stores exactly one ballot in the same transaction, so the paper
-    ballots entered at the count table are ``ballots - issued_station``.
+    Station ballots reach the database only when their box is delivered after the close;
+    ``station_delivered`` counts those, ``stations_pending`` the stations that issued
+    ballots and have not delivered yet (counting waits for them). The paper ballots
+    entered at the count table are ``ballots - station_delivered``.
     """
 
     issued_station: int
     issued_paper: int
     ballots: int
+    station_delivered: int = 0
+    stations_pending: int = 0
 
     @property
     def issued(self) -> int:
@@ -258,7 +265,7 @@ class PollCounts:
 
     @property
     def paper_recorded(self) -> int:
-        return self.ballots - self.issued_station
+        return self.ballots - self.station_delivered
 
     def to_dict(self) -> dict[str, int]:
         return {
@@ -266,6 +273,8 @@ class PollCounts:
             "issued_station": self.issued_station,
             "issued_paper": self.issued_paper,
             "ballots": self.ballots,
+            "station_delivered": self.station_delivered,
+            "stations_pending": self.stations_pending,
         }
 
 
@@ -280,8 +289,13 @@ def poll_counts(uow: UnitOfWork, contest_id: int) -> PollCounts:
     ballots = uow.session.execute(
         select(func.count()).select_from(BallotRow).where(BallotRow.contest_id == contest_id)
     ).scalar_one()
+    delivered, pending, _ = ballot_store.station_totals(uow.session, contest_id)
     return PollCounts(
-        int(by_channel.get("station", 0)), int(by_channel.get("paper", 0)), int(ballots)
+        int(by_channel.get("station", 0)),
+        int(by_channel.get("paper", 0)),
+        int(ballots),
+        delivered,
+        pending,
     )
 
 
@@ -317,63 +331,50 @@ def open_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) 
 
 
 def close_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) -> PollCounts:
-    """Chair: close voting; returns (and logs) the counts. Paper count entry may follow."""
-    row = contest_row(uow, contest_id, lock="update")
-    check_chair(uow, row.assembly_id, passphrase, "close", now)
-    check_transition(PollState(row.state), PollState.CLOSED)
-    row.state = PollState.CLOSED.value
-    row.closed_at = now
-    if uow.is_postgres:
-        _rewrite_in_id_order(uow, row.id)
-    counts = poll_counts(uow, row.id)
-    audit_log.append(
-        uow,
-        "poll.closed",
-        {"assembly": row.assembly_id, "contest": row.id, **counts.to_dict()},
-        now,
-    )
-    uow.commit()
-    if uow.is_postgres:
-        _vacuum_postgres(uow)
-    else:
-        _checkpoint_sqlite(uow)
+    """Chair: close voting, deliver this laptop's ballot boxes; returns (and logs) the counts.
+
+    The boxes are held before the database is touched (the order every cast uses too), so
+    no ballot of this laptop can slip in between the close and the delivery. Their ballots
+    enter the database in this same transaction, sorted by random id; stations on other
+    laptops deliver theirs when they see the poll closed (``voting.deliver_closed``).
+    Paper count entry may follow.
+    """
+    with _held_boxes(uow) as boxes:
+        row = contest_row(uow, contest_id, lock="update")
+        check_chair(uow, row.assembly_id, passphrase, "close", now)
+        check_transition(PollState(row.state), PollState.CLOSED)
+        row.state = PollState.CLOSED.value
+        row.closed_at = now
+        uow.session.flush()
+        delivered = []
+        for box in boxes:
+            if row.id not in box.contests():
+                continue
+            ballot_store.resolve_pending(uow.session, box)
+            ballot_store.deliver(uow.session, box, row.id)
+            delivered.append(box)
+        counts = poll_counts(uow, row.id)
+        audit_log.append(
+            uow,
+            "poll.closed",
+            {"assembly": row.assembly_id, "contest": row.id, **counts.to_dict()},
+            now,
+        )
+        uow.commit()
+        for box in delivered:
+            box.discard_contest(row.id)
     return counts
 
 
-def _rewrite_in_id_order(uow: UnitOfWork, contest_id: int) -> None:
-    """PostgreSQL keeps rows in insertion order, each stamped with its transaction id.
-
-    Rewriting the contest's ballots in random-id order, in the closing transaction, gives
-    them one transaction id and a storage order that says nothing about cast order.
-    """
-    rows = [
-        {"id": i, "contest_id": contest_id, "selection_json": s}
-        for i, s in uow.session.execute(
-            select(BallotRow.id, BallotRow.selection_json)
-            .where(BallotRow.contest_id == contest_id)
-            .order_by(BallotRow.id)
-        ).all()
-    ]
-    uow.session.execute(delete(BallotRow).where(BallotRow.contest_id == contest_id))
-    if rows:
-        uow.session.execute(insert(BallotRow), rows)
+@contextmanager
+def _held_boxes(uow: UnitOfWork) -> Iterator[list[BallotBox]]:
+    """Every ballot box on this laptop that no other process holds, each one locked."""
+    if uow.boxes is None:
+        yield []
+        return
+    with uow.boxes.local_boxes() as boxes, ExitStack() as stack:
+        for box in boxes:
+            stack.enter_context(box.held())
+        yield boxes
 
 
-def _vacuum_postgres(uow: UnitOfWork) -> None:
-    """Clear the dead pre-close ballot rows (and their transaction ids) now. Best effort."""
-    try:
-        with uow.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ballot")
-    except Exception:  # autovacuum will get there; the live rows are already rewritten
-        pass
-
-
-def _checkpoint_sqlite(uow: UnitOfWork) -> None:
-    """Fold the write-ahead log (which holds pages in commit order) into the file. Best effort."""
-    raw = uow.engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-    except Exception:  # a reader elsewhere may hold the log; the next checkpoint folds it
-        pass
-    finally:
-        raw.close()

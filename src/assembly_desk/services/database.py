@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from assembly_desk.domain.errors import DeskError
-from assembly_desk.persistence import migrate
-from assembly_desk.persistence.engine import default_url, make_engine
+from assembly_desk.persistence import ballot_store, migrate
+from assembly_desk.persistence.ballot_box import BoxRoom
+from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 
 
@@ -19,15 +23,45 @@ class Database:
 
     url: str
     engine: Engine
+    box_dir: Path = field(default_factory=Path)
+    boxes: BoxRoom = field(init=False)
+
+    def __post_init__(self) -> None:
+        with self.engine.connect() as conn:
+            realm = ballot_store.realm(conn)
+        self.boxes = BoxRoom(self.box_dir, realm)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.boxes)
 
     def dispose(self) -> None:
+        self.boxes.close()
         self.engine.dispose()
 
 
-def open_database(url: str | None = None) -> Database:
+BOX_DIR_VAR = "ASSEMBLY_DESK_BOX_DIR"
+
+
+def default_box_dir(url: str) -> Path:
+    """Where this laptop keeps its station ballot boxes for the database at ``url``.
+
+    Beside an SQLite file (so a copy of the folder keeps both together); for a server, in
+    the user's data folder under a name derived from the address (password left out), so
+    two venue databases never share a box.
+    """
+    forced = os.environ.get(BOX_DIR_VAR)
+    if forced:
+        return Path(forced)
+    path = sqlite_path(url)
+    if path is not None:
+        return path.with_name(path.name + ".ballot-boxes")
+    address = url.split("://", 1)[-1]
+    address = address.split("@", 1)[-1]  # drop user:password
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+    return user_folder() / "ballot-boxes" / digest
+
+
+def open_database(url: str | None = None, box_dir: Path | None = None) -> Database:
     """Connect and upgrade the schema; an unreachable server becomes a readable error."""
     url = url or default_url()
     engine = make_engine(url)
@@ -37,4 +71,4 @@ def open_database(url: str | None = None) -> Database:
         engine.dispose()
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DeskError("error.db_unreachable", detail=detail) from exc
-    return Database(url=url, engine=engine)
+    return Database(url=url, engine=engine, box_dir=box_dir or default_box_dir(url))

@@ -2,9 +2,14 @@
 
 * ``unlock_for_card``: a card is scanned at a station; the answer lists the open contests
   this person may still vote in, or says why not.
-* ``cast``: in ONE transaction, record "ballot issued to P for C" and store the ballot
-  under a fresh random id. The issue's primary key (contest, person) decides races between
-  stations: the loser gets ``Refused("vote.already")``. A power cut leaves both or neither.
+* ``cast``: the ballot goes into this station's ballot box (a history-independent file,
+  ``persistence.ballot_box``) under a fresh random id, and "ballot issued to P for C" into
+  the database. The issue's primary key (contest, person) decides races between stations:
+  the loser gets ``Refused("vote.already")``. The ballot enters the database only when the
+  poll closes, with every other ballot of the box, in one transaction and in random-id
+  order (``deliver_closed``), so no database file, log or backup ever holds a ballot next
+  to its voter or in cast order. A power cut at any point loses no confirmed ballot and
+  leaves no unconfirmed one (see ``cast``).
   Nothing about the ballot is returned, so a voter cannot prove how they voted.
 * ``issue_paper``: a paper ballot handed out; the same primary key means no second vote
   on paper or at a station.
@@ -33,8 +38,10 @@ from assembly_desk.domain.contests import (
     selection_json,
     validate_selection,
 )
-from assembly_desk.domain.errors import NotFound, Refused
+from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
 from assembly_desk.i18n import t
+from assembly_desk.persistence import ballot_store
+from assembly_desk.persistence.ballot_box import SelectionTooLarge
 from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.persistence.models_ballots import (
     BallotIssueRow,
@@ -225,17 +232,75 @@ def _issue(uow: UnitOfWork, contest_id: int, person_id: int, channel: str) -> No
 
 
 def cast(uow: UnitOfWork, contest_id: int, person_id: int, selection: Any) -> None:
-    """Record that ``person_id`` voted and store their ballot, in one transaction.
+    """Record that ``person_id`` voted and put their ballot in this station's box.
+
+    The order makes a power cut harmless wherever it strikes: (1) the ballot is written
+    to a random free slot as PENDING and synced; (2) the issue and this station's issue
+    count are committed in the database; (3) the slot is marked CAST and synced; only then
+    is the voter thanked. Cut before (2): the issue is not recorded, the voter may vote
+    again, and the pending slot is zeroed when the box is next used (the station's count
+    says it was never issued). Cut after (2): the count says it was, and the slot is kept.
 
     Raises ``Refused("poll.not_open")``, ``Refused("vote.already")``,
     ``Refused("vote.refused.…")`` or ``InvalidInput("vote.invalid_selection")``.
     Returns nothing: no ballot id leaves this function.
     """
-    row = _open_for(uow, contest_id, person_id)
-    sel = validate_selection(definition_of(uow, row), selection)
-    _issue(uow, row.id, person_id, STATION)
-    _store_ballot(uow, row.id, sel)
+    box = uow.ballot_box()
+    # Box first, then the database, everywhere (cast, close, delivery): never a deadlock
+    # between a station thread and a closing thread of the same process.
+    with box.held():
+        row = _open_for(uow, contest_id, person_id)
+        sel = validate_selection(definition_of(uow, row), selection)
+        if ballot_store.resolve_pending(uow.session, box):
+            raise Refused("vote.box_unsure")
+        try:
+            slot = box.put_pending(row.id, _new_ballot_id(), selection_json(sel))
+        except SelectionTooLarge as exc:
+            raise InvalidInput("vote.selection_too_large") from exc
+        try:
+            _issue(uow, row.id, person_id, STATION)
+            ballot_store.count_station_issue(uow.session, row.id, box.station_id)
+        except BaseException:
+            box.discard(slot)  # nothing was committed: the voter may try again
+            raise
+        # If the commit itself fails, whether it reached the database is unknown: the
+        # slot stays PENDING and the next use of the box settles it by the counts.
+        uow.commit()
+        box.mark_cast(slot)
+
+
+def deliver_closed(uow: UnitOfWork, contest_id: int | None = None) -> int:
+    """Deliver this laptop's boxes for every closed contest (or one); returns ballots moved.
+
+    Called when a poll closes, when a station sees that a poll has closed, and at start-up
+    (a station laptop that was off at the close). Each box's ballots of one contest go in
+    one transaction, sorted by their random id; then their slots are zeroed. A delivery
+    cut short before its commit is simply done again; after it, only the wipe is.
+    """
+    if uow.boxes is None:
+        return 0
+    moved = 0
+    with uow.boxes.local_boxes() as boxes:
+        for box in boxes:
+            with box.held():
+                for cid in sorted(box.contests()):
+                    if contest_id is not None and cid != contest_id:
+                        continue
+                    moved += _deliver_one(uow, box, cid)
+    return moved
+
+
+def _deliver_one(uow: UnitOfWork, box: Any, contest_id: int) -> int:
+    row = uow.session.get(ContestRow, contest_id)
+    if row is None:  # a contest deleted, or a box from another database
+        return 0
+    if row.state == PollState.OPEN.value or row.state == PollState.DRAFT.value:
+        return 0
+    ballot_store.resolve_pending(uow.session, box)
+    delivered = ballot_store.deliver(uow.session, box, contest_id)
     uow.commit()
+    box.discard_contest(contest_id)
+    return delivered or 0
 
 
 def issue_paper(uow: UnitOfWork, contest_id: int, person_id: int) -> None:

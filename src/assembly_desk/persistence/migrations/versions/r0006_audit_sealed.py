@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r0006"
-down_revision = "r0004"  # rebase onto "r0005" once the ballot-box migration lands
+down_revision = "r0005"
 branch_labels = None
 depends_on = None
 
