@@ -353,3 +353,30 @@ def test_a_killed_app_comes_back_locked_in_the_station(
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     again = run("start")
     assert "station True main False False" in again.stdout, again.stderr
+
+
+def test_the_wait_counts_down_on_the_locked_screen(qtbot: QtBot, db: Database) -> None:
+    aid, _contest, _voters = setup(db, people=1)
+    clock = Clock()
+    mono = [100.0]
+    asker = Asker(WRONG, WRONG, WRONG)
+    station = StationWindow(
+        StationBackend(db, aid, clock=clock), ask=asker, monotonic=lambda: mono[0]
+    )
+    qtbot.addWidget(station)
+    station.show()
+    qtbot.waitExposed(station)
+    for _ in range(3):
+        before = asker.asked
+        qtbot.keyClick(station.field, Qt.Key.Key_Escape)
+        assert asker.asked == before + 1
+        qtbot.waitUntil(lambda: not station._asking, timeout=WAIT_MS)
+    assert station.notice.text() == "의장 암호가 맞지 않습니다.\n다시 시도하려면 2초 기다리세요"
+    assert station.wait_timer.isActive()
+    mono[0] += 1.0
+    station.wait_tick()
+    assert station.notice.text() == "의장 암호가 맞지 않습니다.\n다시 시도하려면 1초 기다리세요"
+    mono[0] += 1.0
+    station.wait_tick()
+    assert station.notice.text() == "" and not station.wait_timer.isActive()
+    station.force_close()

@@ -18,6 +18,8 @@ which audits each wrong try and makes further tries wait (the wait is shown here
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -115,6 +117,7 @@ class StationWindow(QWidget):
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         thanks_s: float = THANKS_S,
         ask: AskPassphrase = ask_passphrase,
+        monotonic: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -133,6 +136,13 @@ class StationWindow(QWidget):
         self._forced = False
         self._asking = False  # the dialog is up or the answer is with the database
         self._exit_queued = False
+        # The wait after wrong passphrases counts down on screen (from a monotonic clock;
+        # the service, not this countdown, decides when a try is allowed again).
+        self.monotonic = monotonic
+        self._wait_until: float | None = None
+        self.wait_timer = QTimer(self)
+        self.wait_timer.setInterval(1000)
+        self.wait_timer.timeout.connect(self.wait_tick)
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -548,13 +558,37 @@ class StationWindow(QWidget):
         self._asking = False
         exc = error.exception
         text = passphrase_refusal_text(exc) or t("gui.station.exit_wrong")
+        wait = 0
         if isinstance(exc, DeskError) and exc.key == "chair.wait":
-            notice = Notice("chair.wait", (("seconds", exc.params.get("seconds", 0)),))
+            wait = int(exc.params.get("seconds", 0))
+            notice = Notice("chair.wait", (("seconds", wait),))
         elif isinstance(exc, DeskError) and exc.params.get("wait"):
-            notice = Notice("kiosk.wrong_then_wait", (("seconds", exc.params["wait"]),))
+            wait = int(exc.params["wait"])
+            notice = Notice("kiosk.wrong_then_wait", (("seconds", wait),))
         else:
             notice = Notice("gui.station.exit_wrong")
         self._say_refused(text, notice)
+        if wait:
+            self._wait_until = self.monotonic() + wait
+            self.wait_timer.start()
+
+    def wait_tick(self) -> None:
+        """Once a second: the wait shown on the locked screen counts down, then goes."""
+        notice = self.state.notice
+        showing = notice is not None and notice.key in ("chair.wait", "kiosk.wrong_then_wait")
+        if self._wait_until is None or not showing or self.phase is not Phase.LOCKED:
+            self.wait_timer.stop()
+            self._wait_until = None
+            return
+        assert notice is not None
+        left = math.ceil(self._wait_until - self.monotonic())
+        if left <= 0:
+            self.wait_timer.stop()
+            self._wait_until = None
+            self.state.notice = None
+        else:
+            self.state.notice = Notice(notice.key, (("seconds", left),))
+        self._render()
 
     def _say_refused(self, text: str, notice: Notice) -> None:
         if self.phase in (Phase.LOCKED, Phase.UNLOCKING):
@@ -598,6 +632,7 @@ class StationWindow(QWidget):
         self._closed = True
         self.idle_timer.stop()
         self.thanks_timer.stop()
+        self.wait_timer.stop()
         self.state.lock()
         self._drop_ballot()
         app = QApplication.instance()
