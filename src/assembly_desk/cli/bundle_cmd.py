@@ -1,7 +1,9 @@
 """Signed tally bundles on the command line: ``verify``, ``keys create``, ``bundle create|sign``.
 
-``assembly-desk verify BUNDLE [--json] [--since HASH]``
-    every check of docs/bundle-format.md; exit 0 valid, 1 invalid, 2 unreadable.
+``assembly-desk verify BUNDLE [--json] [--since HASH] [--trust KEYFILE|FINGERPRINT ...]``
+    every check of docs/bundle-format.md; exit 0 valid, 1 invalid, 2 unreadable (or a
+    ``--trust`` value that cannot be read). Without ``--trust`` the report says that the
+    signers' identities were not checked and prints their fingerprints.
 ``assembly-desk keys create --name N --role chair|witness --out FILE.pem``
     a passphrase-protected Ed25519 key plus ``FILE.pub.json`` (name, role, public key,
     fingerprint) that ``bundle create`` reads to list the signer in the manifest.
@@ -50,7 +52,13 @@ from assembly_desk.audit.keys import (
     save_private_key,
 )
 from assembly_desk.audit.signing import SignaturePolicy
-from assembly_desk.audit.verify import render_report, verify_bundle
+from assembly_desk.audit.verify import (
+    EXIT_UNREADABLE,
+    TrustError,
+    parse_trust,
+    render_report,
+    verify_bundle,
+)
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
 from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
 from assembly_desk.counting.ballot_file import BallotFileError, parse_line
@@ -65,6 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ver.add_argument("bundle", help="BUNDLE folder or .zip")
     ver.add_argument("--json", action="store_true", help=t("bundle.help.json"))
     ver.add_argument("--since", metavar="HASH", help=t("bundle.help.since"))
+    ver.add_argument(
+        "--trust",
+        action="append",
+        metavar="KEYFILE|FINGERPRINT",
+        help=t("bundle.help.trust"),
+    )
     ver.set_defaults(func=run_verify)
 
     keys = sub.add_parser("keys", help=t("bundle.help.keys"))
@@ -143,7 +157,14 @@ def _error(message: str) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    report = verify_bundle(args.bundle, since_head=args.since)
+    anchors = None
+    if args.trust:
+        try:
+            anchors = [parse_trust(value) for value in args.trust]
+        except TrustError as error:
+            print(t("verify.trust_bad", reason=str(error)), file=sys.stderr)
+            return EXIT_UNREADABLE
+    report = verify_bundle(args.bundle, since_head=args.since, trust=anchors)
     if args.json:
         print(json.dumps(report.to_dict("en"), ensure_ascii=False, indent=2))
     else:
