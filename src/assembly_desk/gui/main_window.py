@@ -13,6 +13,7 @@ after a crash or a kill.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -346,10 +347,6 @@ class MainWindow(QMainWindow):
         self.setEnabled(False)
         self.hide()
 
-    @property
-    def locked_by_station(self) -> bool:
-        return self.station is not None
-
     def _station_left(self) -> None:
         """The chair left with the passphrase: forget the marker, bring the desk back."""
         clear_marker(self.store)
@@ -359,7 +356,8 @@ class MainWindow(QMainWindow):
         self.setEnabled(True)
         self.show()
         for widget in self._hidden_for_station:
-            widget.show()
+            with contextlib.suppress(RuntimeError):  # closed and deleted meanwhile
+                widget.show()
         self._hidden_for_station.clear()
         self.activateWindow()
 
