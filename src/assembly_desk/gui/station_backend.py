@@ -1,8 +1,8 @@
 """The services as the voting station calls them, from inside the database thread only.
 
 Each call opens its own unit of work, so a station holds no transaction open while a
-voter thinks: an unlock reads, a cast writes issue and ballot in one commit, and a
-half-marked ballot never reaches the database at all.
+voter thinks: an unlock reads, a cast writes the issue to the database and the ballot to
+the station's box, and a half-marked ballot is stored nowhere at all.
 """
 
 from __future__ import annotations
@@ -31,7 +31,15 @@ class StationBackend:
 
     def unlock(self, code: str) -> voting.Unlock:
         with self.db.uow() as uow:
+            # A poll closed from another laptop since the last scan: hand its ballots over.
+            voting.deliver_closed(uow)
+        with self.db.uow() as uow:
             return voting.unlock_for_card(uow, self.assembly_id, code)
+
+    def deliver(self) -> int:
+        """Deliver this station's ballots of every closed poll (leaving the station, idle)."""
+        with self.db.uow() as uow:
+            return voting.deliver_closed(uow)
 
     def cast(self, contest_id: int, person_id: int, selection: dict[str, Any]) -> None:
         """Store the ballot; returns nothing, so nothing about it can be shown or kept.

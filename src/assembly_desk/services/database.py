@@ -12,9 +12,10 @@ from sqlalchemy.exc import OperationalError
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.persistence import ballot_store, migrate
-from assembly_desk.persistence.ballot_box import BoxRoom
+from assembly_desk.persistence.ballot_box import BoxRoom, box_files
 from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
 from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services import voting
 
 
 @dataclass
@@ -71,4 +72,9 @@ def open_database(url: str | None = None, box_dir: Path | None = None) -> Databa
         engine.dispose()
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DeskError("error.db_unreachable", detail=detail) from exc
-    return Database(url=url, engine=engine, box_dir=box_dir or default_box_dir(url))
+    database = Database(url=url, engine=engine, box_dir=box_dir or default_box_dir(url))
+    if box_files(database.box_dir):
+        # A station laptop restarted after (or during) a close: deliver what it still holds.
+        with database.uow() as uow:
+            voting.deliver_closed(uow)
+    return database

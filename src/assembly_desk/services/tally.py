@@ -58,6 +58,7 @@ from assembly_desk.counting import (
 )
 from assembly_desk.domain.contests import BallotType, ContestDefinition, PollState
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
+from assembly_desk.persistence import ballot_store
 from assembly_desk.persistence.models import CheckInRow
 from assembly_desk.persistence.models_ballots import BallotRow, ContestRow
 from assembly_desk.persistence.models_tally import ContestTallyRow
@@ -408,6 +409,9 @@ def count_contest(
     crow = contest_row(uow, contest_id, lock="update")
     if crow.state != PollState.CLOSED.value:
         raise Refused("tally.not_closed")
+    _delivered, pending, waiting = ballot_store.station_totals(uow.session, contest_id)
+    if pending:  # a count without some stations' ballots would be wrong, not early
+        raise Refused("tally.stations_pending", stations=pending, ballots=waiting)
     row = _tally_row(uow, contest_id, create=True)
     assert row is not None
     if seed is not None:
