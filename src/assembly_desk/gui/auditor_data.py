@@ -20,10 +20,11 @@ from typing import Any
 
 from assembly_desk.audit.bundle import load_json_file, read_bundle_files
 from assembly_desk.audit.bundle_schema import MANIFEST_FILE, TALLY_FILE
-from assembly_desk.audit.verify import Check, VerifyReport, verify_bundle
+from assembly_desk.audit.verify import Check, TrustAnchor, VerifyReport, verify_bundle
 from assembly_desk.i18n import t
 
-Verifier = Callable[[str], VerifyReport]
+#: ``verify(path)``, or ``verify(path, trust=anchors)`` when trust anchors are given.
+Verifier = Callable[..., VerifyReport]
 
 _FRACTION = re.compile(r"-?[0-9]+/[0-9]+")
 _PLACES = 5
@@ -47,15 +48,20 @@ class AuditOutcome:
         return "valid" if self.report.ok else "invalid"
 
 
-def audit(path: str | Path, verify: Verifier = verify_bundle) -> AuditOutcome:
+def audit(
+    path: str | Path,
+    verify: Verifier = verify_bundle,
+    trust: Sequence[TrustAnchor] | None = None,
+) -> AuditOutcome:
     """Verify ``path`` and load what the window displays; meant for a worker thread.
 
     ``verify`` is a parameter so tests can slow it down and prove the window stays live.
     Display data is read defensively: a bundle that fails its schema still verifies to a
-    report, and whatever of it parses is shown.
+    report, and whatever of it parses is shown. ``trust``: keys the auditor got from
+    outside the bundle (the minutes); the signers must then be exactly those.
     """
     started = time.perf_counter()
-    report = verify(str(path))
+    report = verify(str(path)) if trust is None else verify(str(path), trust=list(trust))
     manifest: Mapping[str, Any] | None = None
     tally: Mapping[str, Any] | None = None
     if not report.unreadable:

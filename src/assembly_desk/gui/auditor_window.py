@@ -4,7 +4,9 @@ It is the window form of ``assembly-desk verify`` for 감사 and 참관인 on th
 laptops: no database, no services, only :mod:`assembly_desk.audit`. The verdict comes
 first and large (green valid, red invalid, grey unreadable) with one line of reason;
 below it every check with ✓/✗ and its explanation, each contest's signed result round
-by round, and the signers with their fingerprints.
+by round, and the signers with their fingerprints under a badge that says whether their
+identities were checked against keys the auditor trusts (the "trusted keys" button takes
+the fingerprints from the minutes, as ``verify --trust`` does).
 
 Verification recounts every ballot (about two seconds for 100,000), so it runs in a
 worker thread (:class:`DbWorker`, which is a plain job thread despite its name) while a
@@ -13,6 +15,7 @@ busy bar moves; opening another bundle meanwhile simply makes the earlier answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -32,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assembly_desk.audit.verify import render_report, verify_bundle
+from assembly_desk.audit.verify import TrustAnchor, TrustError, render_report, verify_bundle
 from assembly_desk.gui import theme
 from assembly_desk.gui.auditor_checks import ChecksList
 from assembly_desk.gui.auditor_data import (
@@ -46,6 +49,7 @@ from assembly_desk.gui.auditor_data import (
 )
 from assembly_desk.gui.auditor_rounds import ContestPanel
 from assembly_desk.gui.auditor_signers import SignersPanel
+from assembly_desk.gui.auditor_trust import TrustDialog, identity_state, parse_lines
 from assembly_desk.gui.language_menu import LanguageMenu, follow_language
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
@@ -150,6 +154,10 @@ class AuditorWindow(QMainWindow):
         self._error: str | None = None
         self.worker = DbWorker(self)
         self.contest_panels: list[ContestPanel] = []
+        self.trusted_lines: list[str] = []
+        self._trust: list[TrustAnchor] | None = None
+        #: Asks for the trusted keys (lines); None = cancelled. Tests replace it.
+        self.ask_trust: Callable[[list[str]], list[str] | None] = self._trust_dialog
 
         self.open_button = QPushButton()
         self.open_button.setObjectName("openBundle")
@@ -192,6 +200,7 @@ class AuditorWindow(QMainWindow):
         self.tabs.setObjectName("contestTabs")
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)  # full title in the tooltip
         self.signers = SignersPanel()
+        self.signers.trust_requested.connect(self.choose_trust)
         results = QWidget()
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(0, 0, 0, 0)
@@ -284,15 +293,43 @@ class AuditorWindow(QMainWindow):
         self._error = None
         self.state = "busy"
         self._render()
-        target, verify = str(path), self._verify
+        target, verify, trust = str(path), self._verify, self._trust
         if not self.worker.is_running():  # closed once and shown again
             self.worker.deleteLater()
             self.worker = DbWorker(self)
         self.worker.submit(
-            lambda: audit(target, verify),
+            lambda: audit(target, verify, trust),
             lambda outcome: self._answer(generation, outcome),
             lambda error: self._failed(generation, error),
         )
+
+    def set_trusted(self, lines: list[str]) -> None:
+        """Use these fingerprints / key files as trust anchors (none: identities unchecked).
+
+        Raises :class:`TrustError` for a line that is not a key; the current bundle is
+        verified again with the new anchors.
+        """
+        anchors = parse_lines("\n".join(lines))
+        self.trusted_lines = [line.strip() for line in lines if line.strip()]
+        self._trust = anchors or None
+        if self._path and self.state != "busy":
+            self.open_bundle(self._path)
+        else:
+            self._render()
+
+    def choose_trust(self) -> None:
+        lines = self.ask_trust(list(self.trusted_lines))
+        if lines is None:
+            return
+        try:
+            self.set_trusted(lines)
+        except TrustError as error:  # the dialog checks first; a test hook might not
+            self._error = t("gui.auditor.trust.bad", reason=str(error))
+            self.banner.show_state("invalid", t("gui.auditor.trust.title"), self._error)
+
+    def _trust_dialog(self, current: list[str]) -> list[str] | None:
+        dialog = TrustDialog(current, self)
+        return dialog.lines() if dialog.exec() == TrustDialog.DialogCode.Accepted else None
 
     def verify_again(self) -> None:
         if self._path and self.state != "busy":
@@ -417,6 +454,8 @@ class AuditorWindow(QMainWindow):
         self.signers.set_signers(
             signer_rows(outcome) if outcome else [], policy_text(manifest) if outcome else ""
         )
+        state, text = identity_state(outcome)
+        self.signers.set_identity(state, text, len(self._trust or []))
 
     # -- closing -----------------------------------------------------------------------
     def shutdown(self) -> None:
