@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,6 +17,7 @@ from assembly_desk.audit.signing import (
     TALLY_PREFIX,
     SignaturePolicy,
     check_policy,
+    policy_shape_problem,
     sign,
     sign_bytes,
     signed_message,
@@ -186,3 +188,50 @@ def test_policy_dict_round_trip_and_validation() -> None:
         SignaturePolicy((CHAIR_INFO,), min_witnesses=-1)
     with pytest.raises(ValueError):
         SignaturePolicy.from_dict({**POLICY.to_dict(), "min_witnesses": "1"})
+
+
+def test_a_record_with_an_unknown_field_is_malformed_not_ignored() -> None:
+    record = {**sign(BODY, CHAIR, CHAIR_INFO), "note": "signed at the desk"}
+    report = check_policy(BODY, [record, sign(BODY, WITNESS, WITNESS_INFO)], POLICY)
+    assert _statuses(report) == ["malformed", "valid"]
+    assert "unexpected field 'note'" in report.checks[0].reason
+    assert not report.ok
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda p: p.pop("witness_role"), "exactly the fields"),
+        (lambda p: p.update(extra=1), "exactly the fields"),
+        (lambda p: p.update(required_roles=["chair", "chair"]), "twice"),
+        (lambda p: p.update(min_witnesses=True), "non-negative integer"),
+        (lambda p: p["signers"][0].pop("fingerprint"), "exactly the fields"),
+        (lambda p: p["signers"][0].update(title="동장"), "exactly the fields"),
+        (
+            lambda p: p["signers"][0].update(public_key=p["signers"][0]["public_key"].upper()),
+            "lowercase",
+        ),
+        (
+            lambda p: p["signers"][1].update(fingerprint=p["signers"][0]["fingerprint"]),
+            "does not match",
+        ),
+        (lambda p: p["signers"].append(dict(p["signers"][0])), "listed twice"),
+    ],
+    ids=[
+        "no-witness-role",
+        "extra-field",
+        "role-twice",
+        "bool-witnesses",
+        "no-fingerprint",
+        "signer-extra-field",
+        "uppercase-key",
+        "wrong-fingerprint",
+        "key-twice",
+    ],
+)
+def test_policy_shape_is_strict_where_from_dict_is_lenient(change: Any, problem: str) -> None:
+    assert policy_shape_problem(POLICY.to_dict()) is None
+    data = copy.deepcopy(POLICY.to_dict())
+    change(data)
+    found = policy_shape_problem(data)
+    assert found is not None and problem in found, found

@@ -212,3 +212,31 @@ def test_the_audit_log_has_no_event_per_ballot(any_db: Database, tmp_path: Path)
     assert not [k for k in kinds if "vote" in k or "ballot" in k or "cast" in k]
     log_text = (path / "audit_log.jsonl").read_text(encoding="utf-8")
     assert not any(ballot_id in log_text for ballot_id in ballot_ids)
+
+
+def test_the_policy_is_recorded_whole_and_an_empty_one_is_refused(db: Database) -> None:
+    aid, _contest, _ = setup(db, yes_no(), open_=False)
+    _register(db, aid, CHAIR[1], WITNESS[1])
+    with db.uow() as uow:
+        policy = signers.set_policy(uow, aid, ("chair",), 2, FIXED_NOW)
+    with db.uow() as uow:
+        event = [e for e in audit_log.entries(uow) if e["kind"] == "signature.policy_set"][-1]
+    assert event["data"]["policy"] == policy.to_dict()
+    assert event["data"]["policy"]["min_witnesses"] == 2
+    assert [s["fingerprint"] for s in event["data"]["policy"]["signers"]] == [
+        CHAIR[1].fingerprint,
+        WITNESS[1].fingerprint,
+    ]
+    with db.uow() as uow, pytest.raises(InvalidInput):
+        signers.set_policy(uow, aid, (), 0, FIXED_NOW)
+
+
+def test_weakening_the_policy_after_the_count_cannot_be_exported(
+    db: Database, tmp_path: Path
+) -> None:
+    aid, _cid = _counted_assembly(db)
+    with db.uow() as uow:
+        signers.set_policy(uow, aid, ("chair",), 0, FIXED_NOW)
+    with db.uow() as uow, pytest.raises(Refused) as err:
+        tally.export_bundle(uow, aid, None, tmp_path / "x", [CHAIR], FIXED_NOW)
+    assert err.value.key == "tally.policy_changed_after_count"
