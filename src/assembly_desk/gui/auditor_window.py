@@ -23,11 +23,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -36,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.verify import TrustAnchor, TrustError, render_report, verify_bundle
-from assembly_desk.gui import theme
+from assembly_desk.gui.auditor_banner import VerdictBanner, bundle_path
 from assembly_desk.gui.auditor_checks import ChecksList
 from assembly_desk.gui.auditor_data import (
     AuditOutcome,
@@ -54,79 +52,9 @@ from assembly_desk.gui.language_menu import LanguageMenu, follow_language
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 
-UNREADABLE = theme.Look("#5f6b76", "#ffffff", "#3d464e")
-_LOOKS = {
-    "valid": theme.GREEN,
-    "invalid": theme.RED,
-    "unreadable": UNREADABLE,
-    "busy": theme.IDLE,
-    "idle": theme.IDLE,
-}
-_BUNDLE_FILES = ("manifest.json", "tally.json", "cvrs.jsonl", "audit_log.jsonl")
-
-
-def bundle_path(path: str | Path) -> str | None:
-    """What to verify for a chosen or dropped path: a folder, a .zip, or a file's folder.
-
-    Picking ``manifest.json`` inside a bundle folder is the natural way to "open" a
-    folder from a file dialog, so one of the four bundle files means its folder.
-    """
-    p = Path(path)
-    if p.is_dir() or p.suffix.lower() == ".zip":
-        return str(p)
-    if p.name in _BUNDLE_FILES:
-        return str(p.parent)
-    return None
-
 
 def _reproduced(panel: ContestPanel) -> bool:
     return panel.view.recount is not None and panel.view.recount.ok
-
-
-class VerdictBanner(QFrame):
-    """The answer in one colour and a headline, with the reason underneath."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("verdict")
-        self.state = "idle"
-        self.headline = QLabel()
-        self.headline.setObjectName("verdictHeadline")
-        self.reason = QLabel()
-        self.reason.setObjectName("verdictReason")
-        self.reason.setWordWrap(True)
-        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.busy = QProgressBar()
-        self.busy.setObjectName("verdictBusy")
-        self.busy.setRange(0, 0)  # indeterminate: the recount has no useful percentage
-        self.busy.setTextVisible(False)
-        self.busy.setFixedWidth(220)
-        self.busy.hide()
-        top = QHBoxLayout()
-        top.addWidget(self.headline, 1)
-        top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 12, 24, 12)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addWidget(self.reason)
-
-    def show_state(self, state: str, headline: str, reason: str) -> None:
-        self.state = state
-        self.headline.setText(headline)
-        self.reason.setText(reason)
-        self.reason.setToolTip(reason)
-        self.busy.setVisible(state == "busy")
-        look = _LOOKS[state]
-        self.setStyleSheet(
-            f"""
-            QFrame#verdict {{ background: {look.background}; border: 4px solid {look.accent};
-                              border-radius: 12px; }}
-            QLabel {{ color: {look.text}; background: transparent; border: none; }}
-            QLabel#verdictHeadline {{ font-size: 36px; font-weight: 800; }}
-            QLabel#verdictReason {{ font-size: 17px; }}
-            """
-        )
 
 
 class AuditorWindow(QMainWindow):
