@@ -97,17 +97,20 @@ def wait_phase(qtbot: QtBot, station: StationWindow, phase: Phase) -> None:
 
 
 def counts(db: Database) -> tuple[int, int]:
+    """(ballots issued, ballots stored): in the database, or waiting in the station's box."""
     with db.uow() as uow:
         issues = uow.session.execute(select(func.count()).select_from(BallotIssueRow)).scalar()
         ballots = uow.session.execute(select(func.count()).select_from(BallotRow)).scalar()
-    return int(issues or 0), int(ballots or 0)
+    return int(issues or 0), int(ballots or 0) + len(db.boxes.station_box().ballots())
 
 
 def stored(db: Database) -> list[dict]:
+    """Every stored selection: delivered to the database, or waiting in the station's box."""
     with db.uow() as uow:
-        return [
+        delivered = [
             json.loads(s) for s in uow.session.execute(select(BallotRow.selection_json)).scalars()
         ]
+    return delivered + [json.loads(b.selection_json) for b in db.boxes.station_box().ballots()]
 
 
 def vote_through(qtbot: QtBot, station: StationWindow) -> None:

@@ -53,7 +53,7 @@ FAILED = "chair.passphrase_failed"
 ACCEPTED = "chair.passphrase_accepted"
 _RESET = (ACCEPTED, "chair.passphrase_set")  # a right passphrase starts the count again
 
-Purpose = Literal["open", "close", "leave_station", "change"]
+Purpose = Literal["open", "close", "leave_station", "change", "spoiled"]
 
 
 def wait_after(failures: int) -> int:

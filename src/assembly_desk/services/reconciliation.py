@@ -20,16 +20,11 @@ from sqlalchemy import func, select
 
 from assembly_desk.domain.contests import PollState
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.persistence.models_ballots import ChairPassphraseRow
 from assembly_desk.persistence.models_count import PaperSpoiledRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
-from assembly_desk.services.contests import (
-    contest_row,
-    list_contests,
-    passphrase_matches,
-    poll_counts,
-)
+from assembly_desk.services.chair_passphrase import check_chair
+from assembly_desk.services.contests import contest_row, list_contests, poll_counts
 from assembly_desk.services.count_entry import open_batches, paper_counted
 
 MAX_REASON = 200
@@ -146,11 +141,8 @@ def enter_spoiled(
     row = contest_row(uow, contest_id, lock="update")
     if row.state == PollState.DRAFT.value:
         raise Refused("reconcile.draft")
-    chair = uow.session.get(ChairPassphraseRow, row.assembly_id)
-    if chair is None:
-        raise Refused("poll.no_passphrase")
-    if not passphrase_matches(passphrase, chair.scrypt_hash):
-        raise Refused("poll.wrong_passphrase")
+    # The same gate as opening and closing: wrong tries are audited and slowed down.
+    check_chair(uow, row.assembly_id, passphrase, "spoiled", now)
     if isinstance(spoiled, bool) or not isinstance(spoiled, int) or not 0 < spoiled <= 10**6:
         raise InvalidInput("reconcile.bad_spoiled")
     reason = " ".join(reason.split())
