@@ -113,3 +113,33 @@ def test_a_database_from_the_previous_release_still_verifies_and_carries_on(
         assert shown["ok"] and shown["entries"] == 5 and shown["sealed"] == 2
     finally:
         db.dispose()
+
+
+def test_published_running_counts_follow_the_chain_with_four_desks_at_once(
+    any_db_url: str,
+) -> None:
+    """Four desks (real processes) scan the same cards: the counts in the log go 1, 2, 3 …
+
+    Each check-in counts under the audit lock, so no two entries show the same figure and
+    none skips one, whichever desk won each race.
+    """
+    from tests.persistence.test_concurrency import _run_desks, _seed_people
+
+    db = open_database(any_db_url)
+    try:
+        aid = make_assembly(db)
+        n = 120
+        results = _run_desks(any_db_url, aid, _seed_people(db, aid, n))
+        assert sum(errors for _d, _c, errors in results) == 0
+        with db.uow() as uow:
+            published = audit_log.entries(uow)
+            assert audit_log.verify(uow).ok
+        counts = [e["data"]["checked_in"] for e in published if e["kind"] == "checkin"]
+        assert counts == list(range(1, n + 1))
+        assert all(
+            set(e["data"]) == {"assembly", "checked_in"}
+            for e in published
+            if e["kind"] == "checkin"
+        )
+    finally:
+        db.dispose()
