@@ -880,6 +880,12 @@ def audit_line_not_canonical(ctx: Ctx) -> None:
     rehash(ctx)
 
 
+@case(2, "files")
+def audit_line_split_by_a_carriage_return(ctx: Ctx) -> None:
+    data = (ctx.folder / "audit_log.jsonl").read_bytes()
+    (ctx.folder / "audit_log.jsonl").write_bytes(data.replace(b',"hash":', b',\r"hash":', 1))
+
+
 # --- files, folders and zips -----------------------------------------------------------
 
 

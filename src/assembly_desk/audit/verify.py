@@ -103,6 +103,9 @@ def verify_bundle(
     except SchemaError as error:
         params = {"reason": str(error)}
         return VerifyReport(source, [Check("files", False, "verify.files.schema", params)])
+    except Exception as error:  # an unforeseen shape: report it, never a traceback or a pass
+        params = {"reason": f"{type(error).__name__}: {error}"}
+        return VerifyReport(source, [Check("files", False, "verify.internal_error", params)], True)
     params = {
         "kind": Msg("verify.kind.zip" if files.is_zip else "verify.kind.folder"),
         "cvrs": len(parsed.cvrs),

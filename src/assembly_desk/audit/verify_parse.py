@@ -159,7 +159,8 @@ def parse_bundle(raw: Mapping[str, bytes]) -> Parsed:
         raise BundleUnreadable(
             AUDIT_FILE, "last line does not end with a newline", raw[AUDIT_FILE].count(b"\n") + 1
         )
-    raw_lines = raw[AUDIT_FILE].split(b"\n")
+    # The same line split load_jsonl used, so line N is the text entry N came from.
+    raw_lines = [line.removesuffix(b"\n") for line in raw[AUDIT_FILE].splitlines(keepends=True)]
     validate_manifest(manifest)
     _require_canonical(MANIFEST_FILE, raw[MANIFEST_FILE], manifest)
     for number, entry in enumerate(audit, start=1):

@@ -59,6 +59,7 @@ from assembly_desk.audit.verify import (
     render_report,
     verify_bundle,
 )
+from assembly_desk.audit.verify_read import LIMITS, BundleUnreadable, read_small_file
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
 from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
 from assembly_desk.counting.ballot_file import BallotFileError, parse_line
@@ -378,7 +379,10 @@ def run_bundle_create(args: argparse.Namespace) -> int:
 def run_bundle_sign(args: argparse.Namespace) -> int:
     try:
         key, _ = _load_key(args.key, args.key_passphrase_file)
-        manifest = json.loads((Path(args.bundle) / "manifest.json").read_text(encoding="utf-8"))
+        # Read like verify reads: a link or FIFO planted in the folder must not hang signing.
+        manifest = json.loads(
+            read_small_file(Path(args.bundle) / "manifest.json", LIMITS.files["manifest.json"])
+        )
         policy = SignaturePolicy.from_dict(manifest["policy"])
         public = public_key_hex(key)
         info = next((s for s in policy.signers if s.public_key == public), None)
@@ -386,7 +390,7 @@ def run_bundle_sign(args: argparse.Namespace) -> int:
             _error(t("bundle.not_a_signer", fingerprint=fingerprint(public)))
             return EXIT_REFUSED
         record = add_signature(args.bundle, key, info)
-    except BundleError as error:
+    except (BundleError, BundleUnreadable) as error:
         _error(str(error))
         return EXIT_REFUSED
     except (KeyFileError, OSError, ValueError, KeyError) as error:
