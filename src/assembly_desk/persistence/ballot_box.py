@@ -23,7 +23,8 @@ it and on random slot choices, never on the order they arrived in.
   ballot was never confirmed to the voter: the database had not yet recorded the issue).
 
 The cast protocol (``services.voting``) makes a power cut harmless at every point:
-``PENDING`` slot durable → issue committed in the database → slot marked ``CAST``. On
+``PENDING`` slot durable → issue committed in the database → slot marked ``CAST`` (not
+synced: a lost mark leaves the slot PENDING, which settles the same way). On
 reopening, a ``PENDING`` slot is kept or zeroed by comparing this station's issue count in
 the database with the box's ``CAST`` count, never by pairing anything with anyone.
 
@@ -53,7 +54,7 @@ except ImportError:  # pragma: no cover - Windows
 MAGIC = b"ADBOX\x00v1"
 HEADER_SIZE = 4096
 SLOT_SIZE = 4096
-INITIAL_CAPACITY = 256
+INITIAL_CAPACITY = 1024  # 4 MiB; a station rarely takes more than a few thousand ballots
 #: Grow (and reshuffle everything) when more than this share of slots is taken.
 MAX_LOAD = 0.5
 SUFFIX = ".adbox"
@@ -147,6 +148,7 @@ class BallotBox:
         self._capacity = capacity
         self._lock = threading.RLock()
         self._ballots: dict[int, StoredBallot] = {}
+        self._pending: set[int] = set()  # slots whose issue the database may not have
         self._free: list[int] = []
         self._load()
 
@@ -240,6 +242,7 @@ class BallotBox:
                 self._ballots[index] = stored
                 taken.add(index)
         self._free = [i for i in range(self._capacity) if i not in taken]
+        self._pending = {s for s, b in self._ballots.items() if b.state is SlotState.PENDING}
 
     def ballots(self, contest_id: int | None = None) -> list[StoredBallot]:
         """The ballots in the box, sorted by their random id (never by slot or arrival)."""
@@ -250,6 +253,11 @@ class BallotBox:
                 if contest_id is None or b.contest_id == contest_id
             ]
         return sorted(found, key=lambda b: b.ballot_id)
+
+    def pending(self) -> list[StoredBallot]:
+        """The PENDING ballots (at most one per contest in normal use), cheaply."""
+        with self._lock:
+            return [self._ballots[s] for s in sorted(self._pending)]
 
     def contests(self) -> set[int]:
         with self._lock:
@@ -291,23 +299,33 @@ class BallotBox:
             self._ballots[slot] = StoredBallot(
                 slot, SlotState.PENDING, contest_id, ballot_id, selection_json
             )
+            self._pending.add(slot)
             return slot
 
     def mark_cast(self, slot: int) -> None:
-        """The database has committed the issue: the ballot in ``slot`` counts."""
+        """The database has committed the issue: the ballot in ``slot`` counts.
+
+        Not synced on its own: if a power cut loses this write, the slot is still PENDING
+        on disk and the station's issue count settles it the same way. The next ballot's
+        synced PENDING write flushes it in any case, so at most the latest slot is ever
+        left to settle.
+        """
         with self._lock:
             b = self._ballots[slot]
-            self._write(slot, _encode_slot(SlotState.CAST, b.contest_id, b.ballot_id,
-                                           b.selection_json))
+            data = _encode_slot(SlotState.CAST, b.contest_id, b.ballot_id, b.selection_json)
+            self._write(slot, data, sync=False)
             self._ballots[slot] = StoredBallot(
                 slot, SlotState.CAST, b.contest_id, b.ballot_id, b.selection_json
             )
+            self._pending.discard(slot)
 
     def discard(self, slot: int) -> None:
-        """Zero a slot (a refused cast, or a ballot now delivered to the database)."""
+        """Zero a slot whose issue was refused or rolled back (its PENDING state, should a
+        power cut undo this write, is settled as never issued)."""
         with self._lock:
-            self._write(slot, bytes(SLOT_SIZE))
+            self._write(slot, bytes(SLOT_SIZE), sync=False)
             self._ballots.pop(slot, None)
+            self._pending.discard(slot)
             self._free.append(slot)
 
     def discard_contest(self, contest_id: int) -> int:
@@ -317,16 +335,18 @@ class BallotBox:
             for s in slots:
                 os.pwrite(self._fd, bytes(SLOT_SIZE), HEADER_SIZE + s * SLOT_SIZE)
                 self._ballots.pop(s)
+                self._pending.discard(s)
                 self._free.append(s)
             if slots:
                 os.fsync(self._fd)
             return len(slots)
 
-    def _write(self, slot: int, data: bytes) -> None:
+    def _write(self, slot: int, data: bytes, *, sync: bool = True) -> None:
         if self._fd < 0:
             raise BoxError(f"{self.path}: closed")
         os.pwrite(self._fd, data, HEADER_SIZE + slot * SLOT_SIZE)
-        os.fsync(self._fd)
+        if sync:
+            os.fsync(self._fd)
 
     def _grow(self) -> None:
         """Rebuild at four times the size with every ballot moved to a new random slot."""
@@ -351,6 +371,7 @@ class BallotBox:
         self._fd = fd
         self._capacity = capacity
         self._ballots = placed
+        self._pending = {s for s, b in placed.items() if b.state is SlotState.PENDING}
         self._free = order
 
 

@@ -58,10 +58,9 @@ def resolve_pending(session: Session, box: BallotBox) -> list[int]:
     tampered with), nothing is changed and the contest is reported.
     """
     unsure: list[int] = []
-    for contest_id in sorted(box.contests()):
-        pending = [b for b in box.ballots(contest_id) if b.state is SlotState.PENDING]
-        if not pending:
-            continue
+    waiting = box.pending()
+    for contest_id in sorted({b.contest_id for b in waiting}):
+        pending = [b for b in waiting if b.contest_id == contest_id]
         rec = station_record(session, contest_id, box.station_id)
         if rec is not None and rec.delivered is not None:
             continue  # delivered already: the caller wipes what is left

@@ -236,10 +236,11 @@ def cast(uow: UnitOfWork, contest_id: int, person_id: int, selection: Any) -> No
 
     The order makes a power cut harmless wherever it strikes: (1) the ballot is written
     to a random free slot as PENDING and synced; (2) the issue and this station's issue
-    count are committed in the database; (3) the slot is marked CAST and synced; only then
-    is the voter thanked. Cut before (2): the issue is not recorded, the voter may vote
-    again, and the pending slot is zeroed when the box is next used (the station's count
-    says it was never issued). Cut after (2): the count says it was, and the slot is kept.
+    count are committed in the database; (3) the slot is marked CAST; then the voter is
+    thanked (two syncs per cast: the box's and the database's). Cut before (2): the issue
+    is not recorded, the voter may vote again, and the pending slot is zeroed when the box
+    is next used (the station's count says it was never issued). Cut after (2): the count
+    says it was, and the slot is kept.
 
     Raises ``Refused("poll.not_open")``, ``Refused("vote.already")``,
     ``Refused("vote.refused.…")`` or ``InvalidInput("vote.invalid_selection")``.
