@@ -1,4 +1,10 @@
-"""What every subcommand shares: opening the database, the assembly, printing errors."""
+"""What every subcommand shares: opening the database, the assembly, printing errors.
+
+A connection lost in the middle of a command (the server restarted, the venue network
+dropped) ends it with exit 2 and one plain message: the engine ``db_from`` opens turns any
+connection loss into ``DatabaseUnreachable``, which ``main`` prints through ``fail`` like
+every other ``DeskError``; a transaction cut short was rolled back by the server.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,11 @@ from typing import Any
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
+from assembly_desk.persistence.offline_store import bound_connect_waits, raise_on_connection_loss
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import assemblies
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.offline_queue import DatabaseUnreachable, is_unreachable
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -19,7 +27,18 @@ EXIT_ERROR = 2
 
 
 def db_from(args: argparse.Namespace) -> Database:
-    return open_database(getattr(args, "db", None))
+    """The database, opened so that losing its connection later is a plain error (exit 2)."""
+    try:
+        db = open_database(getattr(args, "db", None))
+    except DeskError:
+        raise
+    except Exception as exc:
+        if is_unreachable(exc):
+            raise DatabaseUnreachable() from exc
+        raise
+    bound_connect_waits(db.engine)
+    raise_on_connection_loss(db.engine, DatabaseUnreachable)
+    return db
 
 
 def assembly_in(uow: UnitOfWork, args: argparse.Namespace) -> int:
@@ -34,7 +53,10 @@ def assembly_id(db: Database, args: argparse.Namespace) -> int:
 
 def fail(error: DeskError, code: int = EXIT_ERROR) -> int:
     """Say what went wrong on stderr, in the current language; return the exit code."""
-    print(t("cli.error", message=error.message()), file=sys.stderr)
+    # The desk's wording ("this desk keeps trying") is not true of a command: say instead
+    # that nothing half-done was kept and it can be run again.
+    message = t("outage.cli_lost") if isinstance(error, DatabaseUnreachable) else error.message()
+    print(t("cli.error", message=message), file=sys.stderr)
     return code
 
 

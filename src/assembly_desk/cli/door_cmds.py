@@ -84,4 +84,17 @@ def _status(args: argparse.Namespace) -> int:
         print(t("status.quorum_reached", time=local_hhmm(st.quorum_reached_at)))
     for c in st.per_category:
         print(f"  {t('category.' + c.category)}: {c.checked_in}/{c.eligible}")
+    # Scans kept by desks during an outage that did not simply check someone in.
+    if st.conflicts:
+        print(t("outage.conflicts.title", count=len(st.conflicts)))
+    for conflict in st.conflicts:
+        print(
+            t(
+                "outage.cli.conflict_line",
+                time=local_hhmm(conflict.scanned_at),
+                desk=conflict.desk,
+                who=conflict.who(),
+                what=conflict.what(),
+            )
+        )
     return EXIT_OK

@@ -4,12 +4,18 @@
 creates the session lazily on first use — which is always inside the worker thread — and
 checks that it stays there. The UI never calls these methods directly; it submits them to
 ``DbWorker`` (``worker.submit(lambda: backend.scan(code), on_done)``).
+
+The backend also owns this laptop's offline queue: a scan made while the database cannot
+be reached comes back as a ``QueuedScan`` (kept, fsynced), and ``sync_offline`` — run by
+the status poller every refresh — sends the queue once the database answers again.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from assembly_desk.domain.assembly import Assembly, EligibilityRules, QuorumRule
@@ -17,11 +23,18 @@ from assembly_desk.domain.eligibility import Verdict, age_on
 from assembly_desk.domain.errors import NotFound
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import RollPreview
-from assembly_desk.services import assemblies, roll
+from assembly_desk.services import assemblies, offline_queue, roll
 from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.offline_queue import (
+    DatabaseUnreachable,
+    OfflineQueue,
+    QueuedScan,
+    SendReport,
+    is_unreachable,
+)
 from assembly_desk.services.search import SearchHit
 from assembly_desk.services.status import Status, status
 
@@ -33,6 +46,15 @@ class EnterAnswer:
     scan: ScanResult | None
     hits: tuple[SearchHit, ...]
     query: str
+    queued: QueuedScan | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineState:
+    """What the desk shows about its queue: kept scans waiting, and the last send (if any)."""
+
+    pending: int
+    report: SendReport | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +77,21 @@ class WalkInAnswer:
 class DeskBackend:
     """Holds the database, the chosen assembly, the desk name and (lazily) the session."""
 
-    def __init__(self, db: Database, desk: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        desk: str,
+        queue_path: Path | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.db = db
         self.desk = desk
+        self.clock = clock
+        self.queue = OfflineQueue(queue_path or offline_queue.default_queue_path(db.url))
         self.assembly_id: int | None = None
         self._session: DeskSession | None = None
         self._thread: int | None = None
+        offline_queue.bound_waits(db)
 
     # -- choosing what we work on -------------------------------------------------------
     def open(self, assembly_id: int | None) -> Assembly | None:
@@ -97,7 +128,9 @@ class DeskBackend:
         if self.assembly_id is None:
             raise NotFound("error.no_assembly")
         if self._session is None:
-            self._session = DeskSession(self.db, self.assembly_id, self.desk)
+            self._session = DeskSession(
+                self.db, self.assembly_id, self.desk, self.clock, queue=self.queue
+            )
         return self._session
 
     def _check_thread(self) -> None:
@@ -108,12 +141,15 @@ class DeskBackend:
             raise RuntimeError("DeskBackend used outside its worker thread")
 
     # -- the desk ------------------------------------------------------------------------
-    def scan(self, code: str) -> ScanResult:
-        return self.session().scan(code)
+    def scan(self, code: str) -> ScanResult | QueuedScan:
+        """A card read: checked in, or kept on this laptop while the database is gone."""
+        return self.session().take(code)
 
     def enter(self, text: str) -> EnterAnswer:
         """Enter on typed text: a code scans; one search hit checks in; several are listed."""
         answer = self.session().submit(text)
+        if answer.queued is not None:
+            return EnterAnswer(None, (), text, answer.queued)
         if answer.scan is not None:
             return EnterAnswer(answer.scan, (), text)
         if len(answer.hits) == 1:
@@ -131,8 +167,30 @@ class DeskBackend:
 
     def status(self) -> Status:
         self._check_thread()
-        with self.db.uow() as uow:
-            return status(uow, self._require_assembly())
+        try:
+            with self.db.uow() as uow:
+                current = status(uow, self._require_assembly())
+        except Exception as exc:
+            if is_unreachable(exc) and not isinstance(exc, DatabaseUnreachable):
+                raise DatabaseUnreachable() from exc
+            raise
+        if self._session is not None:
+            self._session.mark_online()  # scans try the database again at once
+        return current
+
+    def sync_offline(self) -> OfflineState:
+        """Send the kept scans if there are any; ``DatabaseUnreachable`` while it is gone.
+
+        With nothing kept this costs one small file stat; the status refresh that follows
+        finds out whether the database is there.
+        """
+        self._check_thread()
+        if not self.queue.pending():
+            return OfflineState(0)
+        report = offline_queue.send(self.db, self.queue, self.clock)
+        if self._session is not None and report.pending == 0:
+            self._session.mark_online()
+        return OfflineState(report.pending, report)
 
     # -- the roll ------------------------------------------------------------------------
     def judge_walk_in(self, form: roll.WalkIn) -> WalkInVerdict:

@@ -4,6 +4,10 @@ One field takes everything (scanner, typed code, name, initials, birth date, pho
 four) and keeps the focus; the banner answers; the list tells namesakes apart; the
 counts show the quorum. Every database call goes through the worker, and every answer
 ends with the field empty and focused, ready for the next person.
+
+When the database cannot be reached the page says so in words (never a driver's error):
+a scan is answered as kept on this laptop, a search or a pick says the database is gone,
+and a line under the counts shows how many scans wait until the poller has sent them.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from assembly_desk.gui import theme
 from assembly_desk.gui.banner import Banner, Note
 from assembly_desk.gui.camera import CameraScanner
 from assembly_desk.gui.counts_panel import CountsPanel
-from assembly_desk.gui.desk_backend import DeskBackend, EnterAnswer, WalkInAnswer
+from assembly_desk.gui.desk_backend import DeskBackend, EnterAnswer, OfflineState, WalkInAnswer
 from assembly_desk.gui.results_list import ResultsList
 from assembly_desk.gui.scan_field import ScanField
 from assembly_desk.gui.sounds import Sounds
@@ -37,6 +41,7 @@ from assembly_desk.gui.walk_in_form import WalkInDialog
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.checkin import ScanResult
+from assembly_desk.services.offline_queue import QueuedScan, is_unreachable
 from assembly_desk.services.people import PersonView
 from assembly_desk.services.search import SearchHit
 
@@ -88,6 +93,13 @@ class DeskPage(QWidget):
         self.camera_state.setWordWrap(True)
         self.camera_state.setStyleSheet("font-size: 16px; font-weight: 600; color: #7a4f00;")
         self.camera = CameraScanner(self, video_inputs=video_inputs)
+        self.offline_state = QLabel()
+        self.offline_state.setObjectName("offlineState")
+        self.offline_state.setWordWrap(True)
+        self.offline_state.setStyleSheet("font-size: 16px; font-weight: 600; color: #9b1c1c;")
+        self.offline_state.hide()
+        self._offline: tuple[str, dict[str, int]] | None = None  # key and params shown
+        self._pending = 0
         self.keys_hint = QLabel()
         self.keys_hint.setStyleSheet("font-size: 14px; color: #52606d;")
 
@@ -98,6 +110,7 @@ class DeskPage(QWidget):
         self._side = QVBoxLayout()
         self._side.addWidget(self.counts, 1)
         self._side.addWidget(self.camera_state)
+        self._side.addWidget(self.offline_state)
         middle = QHBoxLayout()
         middle.addWidget(self.results, 1)
         middle.addLayout(self._side)
@@ -123,12 +136,14 @@ class DeskPage(QWidget):
         self.camera.codeRead.connect(self.scan_code)
         self.camera.stateChanged.connect(self._camera_changed)
         poller.updated.connect(self.counts.show_status)
+        poller.offline.connect(self.show_offline_state)
+        poller.failed.connect(self._poll_failed)
         self.retranslate()
 
     # -- actions -------------------------------------------------------------------------
     def scan_code(self, code: str) -> None:
         """A scanned (or camera-read) card code: check in, answer on the banner."""
-        self._worker.submit(lambda: self._backend.scan(code), self.show_result, self.show_error)
+        self._worker.submit(lambda: self._backend.scan(code), self._scanned, self.show_error)
 
     def enter_text(self, text: str) -> None:
         """Enter on typed text: the chosen row, a code, or the one person the text finds."""
@@ -240,6 +255,58 @@ class DeskPage(QWidget):
         self.refocus()
 
     # -- answers -------------------------------------------------------------------------
+    def _scanned(self, answer: ScanResult | QueuedScan) -> None:
+        if isinstance(answer, QueuedScan):
+            self.show_queued(answer)
+        else:
+            self.show_result(answer)
+
+    def show_queued(self, queued: QueuedScan) -> None:
+        """A card kept on this laptop: say so, amber, and get ready for the next person."""
+        self.banner.show_note(
+            Note(
+                "info",
+                "outage.queued.headline",
+                "outage.queued.detail",
+                (("pending", str(queued.pending)),),
+            )
+        )
+        if not queued.repeat:
+            self._sounds.play("amber")
+        self._set_offline(queued.pending)
+        self.field.reset()
+        self._search_seq += 1
+        self.results.clear_hits()
+        self.refocus()
+
+    def show_offline_state(self, state: OfflineState) -> None:
+        """After a refresh that reached the database: what the last send did, if anything."""
+        report = state.report
+        if state.pending:
+            self._set_offline(state.pending)
+        elif report is not None and report.sent:
+            if report.conflicts:
+                params = {"sent": report.sent, "conflicts": report.conflicts}
+                self._show_state("outage.state.sent_conflicts", params)
+            else:
+                self._show_state("outage.state.sent", {"sent": report.sent})
+        elif self._offline is not None and self._offline[0] == "outage.state.offline":
+            self._show_state(None, {})
+        self._pending = state.pending
+
+    def _poll_failed(self, error: JobError) -> None:
+        if is_unreachable(error.exception):
+            self._set_offline(self._pending)
+
+    def _set_offline(self, pending: int) -> None:
+        self._pending = pending
+        self._show_state("outage.state.offline", {"pending": pending})
+
+    def _show_state(self, key: str | None, params: dict[str, int]) -> None:
+        self._offline = (key, params) if key is not None else None
+        self.offline_state.setText(t(key, **params) if key is not None else "")
+        self.offline_state.setVisible(key is not None)
+
     def show_result(self, result: ScanResult) -> None:
         self.banner.show_result(result)
         self._sounds.play(result.colour.value)
@@ -250,6 +317,9 @@ class DeskPage(QWidget):
         self.refocus()
 
     def _entered(self, answer: EnterAnswer) -> None:
+        if answer.queued is not None:
+            self.show_queued(answer.queued)
+            return
         if answer.scan is not None:
             self.show_result(answer.scan)
             return
@@ -270,7 +340,12 @@ class DeskPage(QWidget):
         self.refocus()
 
     def show_error(self, error: JobError) -> None:
-        self.banner.show_error(error)
+        if is_unreachable(error.exception):
+            # Words a volunteer can act on, not the driver's text with its URL.
+            self.banner.show_note(Note("fault", "outage.headline", "outage.unreachable"))
+            self._set_offline(self._pending)
+        else:
+            self.banner.show_error(error)
         self.refocus()
 
     def _cleared(self) -> None:
@@ -301,6 +376,8 @@ class DeskPage(QWidget):
         self.walk_in_button.setText(t("gui.desk.walk_in"))
         self._camera_changed(self.camera.state)
         self.keys_hint.setText(t("gui.desk.keys"))
+        if self._offline is not None:
+            self._show_state(*self._offline)
         self.banner.retranslate()
         self.results.retranslate()
         self.counts.retranslate()

@@ -1,7 +1,9 @@
 """현황: the live numbers, large enough to read across a hall or on a projector.
 
 Fed by the same ``StatusPoller`` as the desk's counts panel; nothing here queries the
-database by itself.
+database by itself. Below the counts, the chair sees the scans desks kept during an outage
+that did not simply check someone in (in at another desk meanwhile, unknown card, not
+eligible): listed, never dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from assembly_desk.gui import theme
 from assembly_desk.gui.counts_panel import fill_quorum_bar, quorum_text
 from assembly_desk.i18n import t
+from assembly_desk.services.clock import local_hhmm
 from assembly_desk.services.status import Status
 
 
@@ -58,6 +61,15 @@ class StatusPage(QWidget):
         self.categories = _table()
         self.desks = _table()
         self.desks.setColumnCount(2)
+        self.conflicts_title = QLabel()
+        self.conflicts_title.setObjectName("statusConflictsTitle")
+        self.conflicts_title.setStyleSheet("font-size: 18px; font-weight: 700; color: #9b1c1c;")
+        self.conflicts = _table()
+        self.conflicts.setObjectName("statusConflicts")
+        self.conflicts.setColumnCount(4)
+        self.conflicts.setMaximumHeight(220)
+        self.conflicts_title.hide()
+        self.conflicts.hide()
         self.updated = QLabel()
         self.updated.setStyleSheet("font-size: 14px; color: #52606d;")
         tables = QHBoxLayout()
@@ -73,6 +85,8 @@ class StatusPage(QWidget):
         layout.addWidget(self.quorum)
         layout.addSpacing(10)
         layout.addLayout(tables, 1)
+        layout.addWidget(self.conflicts_title)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.updated)
         self.retranslate()
 
@@ -86,6 +100,14 @@ class StatusPage(QWidget):
             [t("field.category"), t("gui.status.checked_in"), t("gui.status.eligible")]
         )
         self.desks.setHorizontalHeaderLabels([t("gui.status.desk"), t("gui.status.checked_in")])
+        self.conflicts.setHorizontalHeaderLabels(
+            [
+                t("outage.conflict.time"),
+                t("outage.conflict.desk"),
+                t("outage.conflict.who"),
+                t("outage.conflict.what"),
+            ]
+        )
         status = self._status
         if status is None:
             self.title.setText(t("gui.status.title_empty"))
@@ -109,5 +131,22 @@ class StatusPage(QWidget):
         for row, (desk, count) in enumerate(sorted(status.per_desk.items())):
             self.desks.setItem(row, 0, QTableWidgetItem(desk))
             self.desks.setItem(row, 1, QTableWidgetItem(str(count)))
+        self._show_conflicts(status)
         if self._updated is not None:
             self.updated.setText(t("gui.status.updated", time=self._updated.strftime("%H:%M:%S")))
+
+    def _show_conflicts(self, status: Status) -> None:
+        conflicts = status.conflicts
+        self.conflicts_title.setText(t("outage.conflicts.title", count=len(conflicts)))
+        self.conflicts_title.setVisible(bool(conflicts))
+        self.conflicts.setVisible(bool(conflicts))
+        self.conflicts.setRowCount(len(conflicts))
+        for row, conflict in enumerate(conflicts):
+            cells = (
+                local_hhmm(conflict.scanned_at),
+                conflict.desk,
+                conflict.who(),
+                conflict.what(),
+            )
+            for column, text in enumerate(cells):
+                self.conflicts.setItem(row, column, QTableWidgetItem(text))

@@ -5,6 +5,10 @@ answers. One poller feeds the desk's counts panel and the status page. Refreshes
 background jobs (they wait for an idle worker), one at a time, and when the query is slow
 (a large roll on a busy server) the interval stretches so that refreshing takes at most
 ``MAX_SHARE`` of the worker: a volunteer's scan should rarely meet one mid-run.
+
+Each refresh first sends this desk's kept scans (if the database was lost and is back):
+so a desk keeps retrying every interval by itself, and ``offline`` tells the pages how
+many scans are still waiting and what the last send did.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from assembly_desk.gui.desk_backend import DeskBackend
+from assembly_desk.gui.desk_backend import DeskBackend, OfflineState
 from assembly_desk.gui.worker import DbWorker, JobError
 
 INTERVAL_MS = 2000
@@ -23,6 +27,7 @@ MAX_SHARE = 0.1  # at most a tenth of the worker's time goes to the periodic ref
 class StatusPoller(QObject):
     updated = Signal(object)  # services.status.Status
     failed = Signal(object)  # JobError
+    offline = Signal(object)  # gui.desk_backend.OfflineState, after each successful refresh
 
     def __init__(self, worker: DbWorker, backend: DeskBackend, parent: QObject | None = None):
         super().__init__(parent)
@@ -55,17 +60,19 @@ class StatusPoller(QObject):
         self._in_flight = True
         self._worker.submit(self._timed_status, self._done, self._failed, background=True)
 
-    def _timed_status(self) -> tuple[object, float]:
+    def _timed_status(self) -> tuple[object, float, OfflineState]:
         start = time.perf_counter()
+        queue = self._backend.sync_offline()
         status = self._backend.status()
-        return status, time.perf_counter() - start
+        return status, time.perf_counter() - start, queue
 
-    def _done(self, answer: tuple[object, float]) -> None:
+    def _done(self, answer: tuple[object, float, OfflineState]) -> None:
         self._in_flight = False
-        status, seconds = answer
+        status, seconds, queue = answer
         self.last_seconds = seconds
         self.timer.setInterval(max(INTERVAL_MS, round(seconds * 1000 / MAX_SHARE)))
         self.last = status
+        self.offline.emit(queue)
         self.updated.emit(status)
         self._maybe_again()
 

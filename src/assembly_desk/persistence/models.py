@@ -110,6 +110,34 @@ class AuditEventRow(Base):
     private_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class OfflineScanRow(Base):
+    """A scan a desk kept while the database was unreachable, once it has arrived.
+
+    Keyed by the uuid the desk gave the scan, and written in the same transaction as the
+    check-in it caused: a desk that resends its queue after a crash finds the id and adds
+    nothing twice. Scans that did not simply check someone in (the person came in at
+    another desk meanwhile, an unknown card, not eligible) have ``conflict`` set and are
+    listed for the chair; none is dropped.
+    """
+
+    __tablename__ = "offline_scan"
+    __table_args__ = (Index("ix_offline_scan_conflict", "assembly_id", "conflict"),)
+
+    scan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    desk: Mapped[str] = mapped_column(String(40))
+    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True
+    )
+    other_desk: Mapped[str] = mapped_column(String(40), default="")
+    other_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 from assembly_desk.persistence import models_ballots as _ballots  # noqa: F401,E402
 from assembly_desk.persistence import models_count as _count  # noqa: F401,E402
 from assembly_desk.persistence import models_tally as _tally  # noqa: F401,E402

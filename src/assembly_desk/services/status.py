@@ -1,4 +1,9 @@
-"""Live counts for the desk and the chair: who is in, per category, and the quorum."""
+"""Live counts for the desk and the chair: who is in, per category, and the quorum.
+
+Also the kept scans that arrived from desks after an outage and need the chair (someone
+checked in elsewhere meanwhile, an unknown card, not eligible): one indexed query, so the
+chair sees them on the status page and ``assembly-desk status`` without asking.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.assemblies import get_assembly
 from assembly_desk.services.clock import iso_utc
+from assembly_desk.services.offline_queue import Conflict, conflicts
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,7 @@ class Status:
     quorum_reached_at: datetime | None
     per_category: tuple[CategoryCount, ...]
     per_desk: dict[str, int]
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def quorum_missing(self) -> int:
@@ -56,6 +63,7 @@ class Status:
                 for c in self.per_category
             },
             "per_desk": self.per_desk,
+            "offline_conflicts": [c.to_json() for c in self.conflicts],
         }
 
 
@@ -105,4 +113,5 @@ def status(uow: UnitOfWork, assembly_id: int | None = None) -> Status:
             for c in categories
         ),
         per_desk={desk: count for desk, count in desks},
+        conflicts=conflicts(uow, assembly.id),
     )

@@ -1,0 +1,248 @@
+"""A desk that loses the database keeps its scans, and sends them when it is back.
+
+After pretixSCAN's offline queue: a card read while the venue database cannot be reached
+is kept on the laptop with a uuid, the card code, the desk and the time it was read, and
+the volunteer is told so. When the database answers again each kept scan goes through the
+ordinary check-in service (rules, audit-chain event, quorum) at the time it was read, in
+one transaction with a row naming its uuid, and only then leaves the queue. A resend after
+a crash between the two finds the uuid and changes nothing. Whatever did not simply check
+someone in — the person came in at another desk meanwhile, the card is unknown, the
+person is not eligible — is recorded as a conflict for the chair, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.i18n import t
+from assembly_desk.persistence import offline_store
+from assembly_desk.persistence.engine import user_folder
+from assembly_desk.persistence.models import OfflineScanRow
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.services import checkin
+from assembly_desk.services.checkin import Outcome
+from assembly_desk.services.clock import as_utc, iso_utc, local_hhmm
+from assembly_desk.services.database import Database
+
+OFFLINE_DIR_VAR = "ASSEMBLY_DESK_OFFLINE_DIR"
+
+
+class DatabaseUnreachable(DeskError):
+    """The database cannot be reached (down, restarting, network gone): not the user's fault."""
+
+    def __init__(self) -> None:
+        super().__init__("outage.unreachable")
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """An outage, as opposed to a bug or a refusal: the fronts answer it differently."""
+    return isinstance(exc, DatabaseUnreachable) or offline_store.connection_lost(exc)
+
+
+def bound_waits(db: Database) -> None:
+    """Connection attempts to a venue server give up within seconds (see offline_store)."""
+    offline_store.bound_connect_waits(db.engine)
+
+
+def default_queue_path(url: str) -> Path:
+    """This laptop's queue file for the database at ``url`` (password left out of the name).
+
+    In the app's own data folder (owner-only), never beside a file the user chose, so no
+    file dialog or thumbnailer has a reason to open it. ``ASSEMBLY_DESK_OFFLINE_DIR``
+    moves the folder (tests, a kiosk with a separate data disk).
+    """
+    forced = os.environ.get(OFFLINE_DIR_VAR)
+    folder = Path(forced) if forced else user_folder() / "offline-scans"
+    address = url.split("://", 1)[-1].split("@", 1)[-1]
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+    return folder / f"{digest}.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedScan:
+    """The desk's answer to a scan it kept: the scan and how many are waiting now."""
+
+    id: str
+    code: str
+    desk: str
+    at: datetime
+    pending: int
+    repeat: bool = False
+
+    def headline(self, lang: str | None = None) -> str:
+        return t("outage.queued.headline", lang)
+
+    def detail(self, lang: str | None = None) -> str:
+        return t("outage.queued.detail", lang, pending=self.pending)
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """One pass over the queue: what arrived, what was already there, what needs the chair."""
+
+    sent: int = 0  # scans that left the queue
+    checked_in: int = 0
+    duplicates: int = 0  # already received earlier (a resend after a crash)
+    conflicts: int = 0
+    pending: int = 0  # still waiting (the database went away again mid-way)
+
+
+class OfflineQueue:
+    """The kept scans of one laptop for one database."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = offline_store.LocalScanFile(path)
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    def add(self, assembly_id: int, code: str, desk: str, at: datetime) -> QueuedScan:
+        scan = offline_store.StoredScan(str(uuid.uuid4()), assembly_id, code, desk, iso_utc(at))
+        self.file.append(scan)
+        return QueuedScan(scan.id, code, desk, as_utc(at), len(self.file.pending()))
+
+    def pending(self) -> list[offline_store.StoredScan]:
+        return self.file.pending()
+
+    def __len__(self) -> int:
+        return len(self.file.pending())
+
+    def mark_sent(self, scan_id: str) -> None:
+        self.file.mark_sent(scan_id)
+
+
+def _parse_time(text: str) -> datetime:
+    return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> str:
+    """Check one kept scan in (once); returns ``checked_in``, ``duplicate`` or ``conflict``.
+
+    The uuid row is added first and flushed: a second desk process resending the same
+    queue waits on it and then fails its insert, so the check-in below runs once. When the
+    check-in succeeds, the check-in service's commit carries the uuid row with it.
+    """
+    session = uow.session
+    if offline_store.already_received(session, scan.id):
+        return "duplicate"
+    at = _parse_time(scan.at)
+    person = checkin.find_by_code(uow, scan.assembly_id, scan.code)
+    row = OfflineScanRow(
+        scan_id=scan.id,
+        assembly_id=scan.assembly_id,
+        code=scan.code,
+        desk=scan.desk,
+        scanned_at=at,
+        received_at=now,
+        outcome=Outcome.CHECKED_IN.value,
+        person_id=person.id if person is not None else None,
+        other_desk="",
+        conflict=False,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return "duplicate"
+    result = checkin.check_in_by_code(uow, scan.assembly_id, scan.code, scan.desk, at)
+    if result.outcome is Outcome.CHECKED_IN:
+        return "checked_in"  # committed by the check-in, uuid row included
+    row.outcome = result.outcome.value
+    row.other_desk = result.desk
+    row.other_at = result.checked_in_at
+    # Already in at this same desk: the card was read twice (once kept, once live), which
+    # is one person in once, not something for the chair.
+    row.conflict = not (result.outcome is Outcome.ALREADY and result.desk == scan.desk)
+    uow.commit()
+    return "conflict" if row.conflict else "duplicate"
+
+
+def send(
+    db: Database, queue: OfflineQueue, clock: Callable[[], datetime]
+) -> SendReport:
+    """Send every kept scan, oldest first; stop (keeping the rest) if the database goes.
+
+    Raises ``DatabaseUnreachable`` when not even the first scan could be sent, so the
+    caller keeps showing the outage; a partial pass returns what it did.
+    """
+    sent = checked = duplicates = conflicts = 0
+    pending = queue.pending()
+    for index, scan in enumerate(pending):
+        try:
+            with db.uow() as uow:
+                outcome = receive(uow, scan, clock())
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            if sent == 0:
+                raise DatabaseUnreachable() from exc
+            return SendReport(sent, checked, duplicates, conflicts, len(pending) - index)
+        queue.mark_sent(scan.id)
+        sent += 1
+        checked += outcome == "checked_in"
+        duplicates += outcome == "duplicate"
+        conflicts += outcome == "conflict"
+    return SendReport(sent, checked, duplicates, conflicts, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A kept scan the chair must look at, ready to show."""
+
+    scan_id: str
+    scanned_at: datetime
+    desk: str
+    code: str
+    outcome: str
+    person_name: str | None
+    other_desk: str
+    other_at: datetime | None
+
+    def who(self, lang: str | None = None) -> str:
+        return self.person_name or t("outage.unknown_person", lang)
+
+    def what(self, lang: str | None = None) -> str:
+        """What happened, in words: where they were already in, or why it did not count."""
+        if self.outcome == Outcome.ALREADY.value:
+            when = local_hhmm(self.other_at) if self.other_at else ""
+            return t("outage.conflict.already", lang, time=when, desk=self.other_desk)
+        key = f"outage.conflict.{self.outcome}"
+        return t(key, lang, code=self.code)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.scan_id,
+            "scanned_at": iso_utc(self.scanned_at),
+            "desk": self.desk,
+            "code": self.code,
+            "outcome": self.outcome,
+            "person": self.person_name,
+            "other_desk": self.other_desk,
+            "other_at": iso_utc(self.other_at) if self.other_at else None,
+        }
+
+
+def conflicts(uow: UnitOfWork, assembly_id: int) -> tuple[Conflict, ...]:
+    return tuple(
+        Conflict(
+            c.scan_id,
+            as_utc(c.scanned_at),
+            c.desk,
+            c.code,
+            c.outcome,
+            c.person_name,
+            c.other_desk,
+            as_utc(c.other_at) if c.other_at else None,
+        )
+        for c in offline_store.conflicts(uow.session, assembly_id)
+    )
