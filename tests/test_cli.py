@@ -95,3 +95,43 @@ def test_language_switch_on_the_command_line(sqlite_url: str, capsys, lang: str,
     out = capsys.readouterr().out
     assert ("Checked in" in out) == (lang == "en")
     assert word in out or lang == "en"
+
+
+def test_a_connection_lost_mid_command_exits_2_with_a_plain_message(
+    monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    from assembly_desk.services import status as status_service
+    from tests.conftest import create_pg_database, drop_pg_database
+    from tests.services.test_offline_queue import TcpProxy
+
+    url = create_pg_database()
+    proxy = TcpProxy()
+    try:
+        _create(url)
+        capsys.readouterr()
+        through = proxy.url(url)
+        real = status_service.get_assembly
+
+        def then_cut(uow, assembly_id):  # type: ignore[no-untyped-def]
+            assembly = real(uow, assembly_id)
+            proxy.cut()  # the server goes while the command holds its connection
+            return assembly
+
+        monkeypatch.setattr(status_service, "get_assembly", then_cut)
+        for args in (["status"], ["--lang", "en", "status"]):
+            proxy.restore()
+            assert main(["--db", through, *args]) == 2
+            err = capsys.readouterr().err
+            assert "Traceback" not in err
+            assert "OperationalError" not in err and "sqlalche.me" not in err
+            assert ("연결이 끊겼" in err) or ("connection to the database was lost" in err)
+        monkeypatch.undo()
+        # Cut before the command starts: also 2, also plain.
+        proxy.cut()
+        assert main(["--db", through, "checkin", "12345678901"]) == 2
+        err = capsys.readouterr().err
+        assert "데이터베이스에 연결할 수 없습니다" in err
+        assert "Traceback" not in err and "sqlalche.me" not in err
+    finally:
+        proxy.close()
+        drop_pg_database(url)
