@@ -10,12 +10,18 @@ from pathlib import Path
 
 import assembly_desk.importers as importers
 
-CATALOGUE = resources.files("assembly_desk.i18n") / "catalogue" / "import.json"
+FOLDER = resources.files("assembly_desk.i18n") / "catalogue"
+# import.json holds the importer's own messages; input_rules.json those it shares with the
+# forms (text limits, duplicates, the workbook checks added with them).
+CATALOGUES = ("import.json", "input_rules.json")
 KEY_IN_CODE = re.compile(r"""["'](import\.[a-z_.]+)["']""")
 
 
 def messages() -> dict[str, dict[str, str]]:
-    return json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for name in CATALOGUES:
+        merged.update(json.loads((FOLDER / name).read_text(encoding="utf-8")))
+    return merged
 
 
 def blanks(text: str) -> set[str]:

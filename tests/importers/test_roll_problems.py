@@ -172,7 +172,7 @@ def test_same_person_twice_is_reported_on_the_later_row(make_csv):
 
     preview = parse_roll(make_csv(rows))
 
-    assert where(preview) == [(4, "성명", "import.duplicate")]
+    assert where(preview) == [(4, "성명", "import.duplicate_person")]
     assert preview.problems[0].params == {"first_row": "2"}
     assert "2행" in preview.problems[0].message("ko")
     assert [r.row for r in preview.records] == [2, 3, 5]

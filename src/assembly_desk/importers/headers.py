@@ -146,6 +146,38 @@ def build_mapping(
     return mapping
 
 
+def duplicate_columns(
+    headers: list[str], override: Mapping[str, str | None] | None = None
+) -> list[tuple[int, int, str]]:
+    """Columns that would fill the same field: ``(first, second, field)`` positions.
+
+    Two "연락처" columns, or "성명" beside "이름", leave us to guess which one is meant; the
+    second one used to be ignored without a word. A column the user mapped by hand wins
+    over a recognised one (that is their choice, not a guess), but two columns with the
+    same header text cannot be told apart by a mapping, so they are always reported.
+    """
+    override = override or {}
+    chosen = {field for header, field in override.items() if field and header in headers}
+    claimed: dict[str, int] = {}
+    found: list[tuple[int, int, str]] = []
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        if header in override:
+            field = override[header]
+        else:
+            field = field_for(header)
+            if field in chosen:
+                continue
+        if field is None:
+            continue
+        if field in claimed:
+            found.append((claimed[field], position, field))
+        else:
+            claimed[field] = position
+    return found
+
+
 def column_indices(headers: list[str], mapping: Mapping[str, str | None]) -> dict[str, int]:
     """Field -> position of its column (the first column with that header text)."""
     indices: dict[str, int] = {}

@@ -7,7 +7,7 @@ are. A record holds exactly what the roll keeps about a person and nothing more:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from assembly_desk.domain.assembly import Category
@@ -78,6 +78,13 @@ class RollPreview:
     records: list[RollRecord]
     problems: list[Problem]
     total_rows: int
+    #: SHA-256 of the very bytes that were parsed: the import logs this, and refuses if
+    #: the file on disk no longer has it (edited or replaced after the preview).
+    file_sha256: str = ""
+    #: Things worth knowing that do not stop the import (a hidden sheet left unread).
+    notices: list[Problem] = field(default_factory=list)
+    #: The sheet that was read, for a workbook.
+    sheet: str = ""
 
     @property
     def ok(self) -> bool:

@@ -11,6 +11,7 @@ message says so.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -21,13 +22,14 @@ from assembly_desk.importers import rrn
 from assembly_desk.importers.headers import (
     build_mapping,
     column_indices,
+    duplicate_columns,
     header_score,
     is_rrn_header,
 )
-from assembly_desk.importers.records import RollPreview, RollRecord
+from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.row_check import ProblemList, RowChecker, column_name
 from assembly_desk.importers.table_reader import Row, Table, read_table
-from assembly_desk.importers.unreadable import unreadable
+from assembly_desk.importers.unreadable import Phrase, unreadable
 from assembly_desk.importers.values import ValueProblem, phone_last4
 
 SAMPLE_ROWS = 10
@@ -51,7 +53,11 @@ def parse_roll(
     ``InvalidInput("import.unreadable")`` for a file that is not a readable roll.
     """
     path = Path(path)
-    table = read_table(path, lambda cells: header_score(cells, mapping_override))
+    try:
+        data = path.read_bytes()  # read once: what is hashed is what is parsed
+    except OSError as exc:
+        raise unreadable(path, "import.why.io", error=exc.strerror or str(exc)) from exc
+    table = read_table(path, lambda cells: header_score(cells, mapping_override), data)
     headers = table.headers
     for header in headers:
         if is_rrn_header(header):
@@ -73,14 +79,29 @@ def parse_roll(
     for number, positions in sorted(rrn_by_row(rrn.scan(table.preamble)).items()):
         for position in positions:
             problems.add(number, column_name(headers, position), "import.rrn_value")
+    for first, second, field in duplicate_columns(headers, mapping_override):
+        problems.add(
+            table.header_row,
+            column_name(headers, second),
+            "import.duplicate_column",
+            first=column_name(headers, first),
+            field=Phrase(f"import.field.{field}"),
+        )
+    unread = _report_sheet_marks(table, headers, problems)
     checker = RowChecker(headers, indices, default_category, today or date.today(), problems)
     by_row = rrn_by_row(hits)
     records: list[RollRecord] = []
     data_rows = [row for row in table.rows if not _repeats_header(row[1], headers)]
     for number, cells in data_rows:
+        if number in unread:
+            continue  # reported above; not read as if the user had seen every cell
         record = checker.check(number, cells, by_row.get(number, _NO_HITS))
         if record is not None:
             records.append(record)
+    notices = [
+        Problem(0, "", "import.hidden_sheet", {"sheet": title, "used": table.sheet})
+        for title in table.hidden_sheets
+    ]
     return RollPreview(
         encoding=table.encoding,
         headers=headers,
@@ -89,7 +110,33 @@ def parse_roll(
         records=records,
         problems=problems.finish(),
         total_rows=len(data_rows),
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        notices=notices,
+        sheet=table.sheet,
     )
+
+
+def _report_sheet_marks(table: Table, headers: list[str], problems: ProblemList) -> set[int]:
+    """Report what Excel hides from the person checking the file; return the rows to skip.
+
+    A formula cell without a saved result has an unknown value (often a name or a date
+    computed from another sheet): reading it as empty would drop or misread the row. A
+    hidden row is one nobody reviewing the file saw. Both are problems, so the file
+    imports nothing until they are fixed (save the file in Excel; unhide or delete the
+    rows). Only rows below the header count: a title above it does not reach the roll.
+    """
+    marks = table.marks
+    below = table.header_row
+    hidden = {number for number in marks.hidden_rows if number > below}
+    with_data = {number for number, _ in table.rows}
+    for number in sorted(hidden & with_data):
+        problems.add(number, "", "import.hidden_row")
+    unknown: set[int] = set()
+    for number, position in sorted(marks.formulas):
+        if number > below:
+            problems.add(number, column_name(headers, position), "import.formula_no_value")
+            unknown.add(number)  # an unknown name is not a "missing name": say it once
+    return hidden | unknown
 
 
 def _repeats_header(cells: list[str], headers: list[str]) -> bool:

@@ -12,7 +12,14 @@ from datetime import date
 from typing import TypeVar
 
 from assembly_desk.domain.assembly import Category
-from assembly_desk.domain.hangul import fold_name
+from assembly_desk.domain.text_rules import (
+    ADDRESS_MAX,
+    UNIT_MAX,
+    TextProblem,
+    fold_name,
+    name_problem,
+    text_problem,
+)
 from assembly_desk.importers import rrn
 from assembly_desk.importers.dates import DateProblem, parse_birth_date
 from assembly_desk.importers.records import Problem, RollRecord
@@ -105,7 +112,9 @@ class RowChecker:
         self.width = len(headers)
         self.problems = problems
         self.today = today
-        self.seen: dict[tuple[str, date, str], int] = {}
+        # (folded name, birth) -> [(address, first row)]: an empty address is unknown and
+        # matches any address, so one list per person-like key rather than a set of keys.
+        self.seen: dict[tuple[str, date], list[tuple[str, int]]] = {}
         self._name = indices["name"]
         self._address = indices.get("address", _ABSENT)
         self._phone = indices.get("phone", _ABSENT)
@@ -132,24 +141,57 @@ class RowChecker:
             cells = list(cells)
             cells[position] = rrn.mask(cells[position])  # nothing below may see the number
         name = self._read(number, self._name, cells, clean_name)
+        if name is not None and not self._fits(number, self._name, name_problem(name)):
+            name = None
         birth = self._look_up(number, self._birth, cells)
         address = clean_address(cells[self._address]) if self._address != _ABSENT else ""
+        if address:
+            self._fits(number, self._address, text_problem(address, ADDRESS_MAX))
         phone = ""
         if self._phone != _ABSENT:
             phone = self._read(number, self._phone, cells, phone_last4)
         category, tong, ban, consent = (self._look_up(number, x, cells) for x in self._lookups)
+        for unit, lookup in ((tong, self._lookups[1]), (ban, self._lookups[2])):
+            if isinstance(unit, str) and unit:
+                self._fits(number, lookup.position, text_problem(unit, UNIT_MAX))
         if name is not None and isinstance(birth, date):
-            key = (fold_name(name), birth, address.casefold())
-            first = self.seen.setdefault(key, number)
-            if first != number:
+            first = self._first_seen(fold_name(name), birth, address.casefold(), number)
+            if first is not None:
                 problems.add(
-                    number, self.headers[self._name], "import.duplicate", first_row=str(first)
+                    number,
+                    self.headers[self._name],
+                    "import.duplicate_person",
+                    first_row=str(first),
                 )
         if problems.total != before:
             return None
         assert name is not None and phone is not None and isinstance(birth, date)
         assert isinstance(category, Category) and isinstance(tong, str) and isinstance(ban, str)
         return RollRecord(number, name, birth, category, address, tong, ban, phone, consent is True)
+
+    def _first_seen(self, key: str, birth: date, address: str, number: int) -> int | None:
+        """The earlier row this one repeats: same folded name and birth date, and the same
+        address or an empty one on either side (a missing address is unknown, not different).
+        """
+        earlier = self.seen.setdefault((key, birth), [])
+        for other, row in earlier:
+            if not other or not address or other == address:
+                return row
+        earlier.append((address, number))
+        return None
+
+    def _fits(self, number: int, position: int, problem: TextProblem | None) -> bool:
+        """Report a cell the database column could not hold (too long, hidden characters).
+
+        Checked here, in the preview, so PostgreSQL's ``varchar`` never sees it and a file
+        imports the same on both databases: not at all, with the cell named.
+        """
+        if problem is None:
+            return True
+        self.problems.add(
+            number, column_name(self.headers, position), problem.key, **problem.params
+        )
+        return False
 
     def _read(self, number: int, position: int, cells: list[str], read: Reader[T]) -> T | None:
         try:

@@ -16,7 +16,7 @@ import logging
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -26,7 +26,7 @@ from assembly_desk.domain.errors import DeskError
 from assembly_desk.importers.encoding import decode
 from assembly_desk.importers.rrn import mask
 from assembly_desk.importers.unreadable import unreadable
-from assembly_desk.importers.xlsx_stream import XlsxBook
+from assembly_desk.importers.xlsx_stream import SheetMarks, XlsxBook
 
 log = logging.getLogger(__name__)
 
@@ -36,57 +36,83 @@ _SNIFF_LINES = 30
 _ZIP_MAGIC = b"PK\x03\x04"
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SENTINEL = "\ue000"  # a private-use character: not in any roll
 
 Row = tuple[int, list[str]]
 Scorer = Callable[[list[str]], int]
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its tab name, whether Excel hides it, and its rows."""
+
+    title: str
+    hidden: bool
+    rows: Callable[[SheetMarks], Iterator[list[str]]]
+
+
+@dataclass(frozen=True)
 class Table:
-    """A file's rows around its header; blank rows are left out, row numbers kept."""
+    """A file's rows around its header; blank rows are left out, row numbers kept.
+
+    For a workbook, ``marks`` holds what the values do not show (formula cells without a
+    saved result, hidden rows) and ``hidden_sheets`` the tabs that were not read.
+    """
 
     encoding: str
     headers: list[str]
     header_row: int
     preamble: list[Row]
     rows: list[Row]
+    marks: SheetMarks = field(default_factory=SheetMarks)
+    sheet: str = ""
+    hidden_sheets: tuple[str, ...] = ()
 
 
-def read_table(path: Path, score: Scorer) -> Table:
-    """Read ``path`` as XLSX or delimited text; ``score`` says how header-like a row is."""
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(len(_ZIP_MAGIC))
-    except OSError as exc:
-        raise unreadable(path, "import.why.io", error=exc.strerror or str(exc)) from exc
+def read_table(path: Path, score: Scorer, data: bytes | None = None) -> Table:
+    """Read a roll as XLSX or delimited text; ``score`` says how header-like a row is.
+
+    ``data`` is the file's content when the caller has already read it (it hashes those
+    very bytes), so what is parsed is exactly what was hashed; the path then only names
+    the file and its suffix.
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise unreadable(path, "import.why.io", error=exc.strerror or str(exc)) from exc
+    magic = data[: len(_ZIP_MAGIC)]
     suffix = path.suffix.lower()
     if not magic:
         raise unreadable(path, "import.why.empty")
     if magic == _ZIP_MAGIC and suffix not in _XLSX_SUFFIXES and suffix not in _TEXT_SUFFIXES:
         raise unreadable(path, "import.why.unsupported", suffix=suffix or "-")
     if magic == _ZIP_MAGIC:
-        return _read_xlsx(path, score)  # an .xlsx, even if someone renamed it to .csv
+        return _read_xlsx(path, data, score)  # an .xlsx, even if someone renamed it to .csv
     if suffix in _XLSX_SUFFIXES:
         raise unreadable(path, "import.why.bad_xlsx")
     if suffix == ".xls":
         raise unreadable(path, "import.why.old_excel")
     if suffix not in _TEXT_SUFFIXES:
         raise unreadable(path, "import.why.unsupported", suffix=suffix or "-")
-    return _read_text(path, score)
+    return _read_text(path, data, score)
 
 
-def _read_text(path: Path, score: Scorer) -> Table:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise unreadable(path, "import.why.io", error=exc.strerror or str(exc)) from exc
+def _read_text(path: Path, data: bytes, score: Scorer) -> Table:
     text, encoding = decode(data, path)
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # A sentinel line after the text: if a quote was opened and never closed, the reader
+    # swallows it into the open cell instead of giving it a row of its own. Without this
+    # check the rest of the file silently becomes one cell ("birth date empty").
+    reader = csv.reader(io.StringIO(text + "\r\n" + _SENTINEL, newline=""), delimiter=delimiter)
     try:
         rows = [list(map(str.strip, row)) for row in reader]
     except csv.Error as exc:
         raise unreadable(path, "import.why.csv", error=str(exc)) from exc
+    if rows and rows[-1] == [_SENTINEL]:
+        rows.pop()
+    else:
+        raise unreadable(path, "import.why.unclosed_quote", row=len(rows))
     table = _split(rows, score, encoding)
     if table is None:
         raise unreadable(path, "import.why.no_header", found=_first_cells(rows))
@@ -113,73 +139,108 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path, score: Scorer) -> Table:
+def _read_xlsx(path: Path, data: bytes, score: Scorer) -> Table:
     """Stream the workbook ourselves; let openpyxl try whatever our reader does not handle."""
     try:
-        with XlsxBook(path) as book:
-            sheets = [partial(book.rows, part) for part in book.sheets]
+        with XlsxBook(io.BytesIO(data)) as book:
+            sheets = [
+                Sheet(book.titles.get(part, ""), part in book.hidden, partial(book.rows, part))
+                for part in book.sheets
+            ]
             return _pick_sheet(path, sheets, score)
     except DeskError:
         raise
     except Exception:  # an unusual workbook: openpyxl is slower but more thorough
         log.warning("streaming XLSX reader gave up on %s; using openpyxl", path, exc_info=True)
-    return _read_xlsx_openpyxl(path, score)
+    return _read_xlsx_openpyxl(path, data, score)
 
 
-def _read_xlsx_openpyxl(path: Path, score: Scorer) -> Table:
+def _read_xlsx_openpyxl(path: Path, data: bytes, score: Scorer) -> Table:
+    """The slow path, for workbooks the streaming reader gives up on.
+
+    The workbook is loaded twice, fully: once for the saved values, once for the formulas
+    and the row properties, so hidden rows and formulas without a result are reported on
+    this path too. A file object, not the name: openpyxl refuses names not ending in
+    .xlsx, and a workbook renamed to .csv is still a workbook.
+    """
     from openpyxl import load_workbook
 
-    # A file object, not the name: openpyxl refuses names not ending in .xlsx, and a
-    # workbook renamed to .csv is still a workbook. Read-only mode reads from it lazily.
-    with path.open("rb") as handle:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "no default style" etc.: not the user's concern
-                book = load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # zip, XML and openpyxl errors all mean the same to the user
-            raise unreadable(path, "import.why.bad_xlsx") from exc
-        try:
-            sheets = [partial(_openpyxl_rows, sheet) for sheet in book.worksheets]
-            return _pick_sheet(path, sheets, score)
-        except DeskError:
-            raise
-        except Exception as exc:  # the sheet XML is parsed lazily, so corruption shows up here
-            raise unreadable(path, "import.why.bad_xlsx") from exc
-        finally:
-            book.close()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no default style" etc.: not the user's concern
+            values = load_workbook(io.BytesIO(data), data_only=True)
+            formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # zip, XML and openpyxl errors all mean the same to the user
+        raise unreadable(path, "import.why.bad_xlsx") from exc
+    try:
+        sheets = [
+            Sheet(
+                sheet.title,
+                sheet.sheet_state != "visible",
+                partial(_openpyxl_rows, sheet, formulas[sheet.title]),
+            )
+            for sheet in values.worksheets
+        ]
+        return _pick_sheet(path, sheets, score)
+    except DeskError:
+        raise
+    except Exception as exc:
+        raise unreadable(path, "import.why.bad_xlsx") from exc
+    finally:
+        values.close()
+        formulas.close()
 
 
-def _pick_sheet(
-    path: Path, sheets: list[Callable[[], Iterator[list[str]]]], score: Scorer
-) -> Table:
-    """The first sheet whose header names two known columns, else the first with one."""
-    fallback = None
+def _pick_sheet(path: Path, sheets: list[Sheet], score: Scorer) -> Table:
+    """The first *visible* sheet whose header names two known columns, else the first
+    visible one with one. Hidden sheets are never read, only named in ``hidden_sheets``:
+    a user checking the file in Excel sees the visible tab, so that is the roll.
+    """
+    hidden = tuple(sheet.title for sheet in sheets if sheet.hidden)
+    fallback: Sheet | None = None
     first_cells = ""
-    for sheet_rows in sheets:
-        rows = sheet_rows()
+    for sheet in sheets:
+        if sheet.hidden:
+            continue
+        marks = SheetMarks()
+        rows = sheet.rows(marks)
         head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         first_cells = first_cells or _first_cells(head)
         best = max((score(cells) for cells in head), default=0)
         if best >= 2:
             table = _split(itertools.chain(head, rows), score, "xlsx")
             assert table is not None
-            return table
+            return replace(table, marks=marks, sheet=sheet.title, hidden_sheets=hidden)
         if best >= 1 and fallback is None:
-            fallback = sheet_rows
+            fallback = sheet
     if fallback is not None:
-        table = _split(fallback(), score, "xlsx")
+        marks = SheetMarks()
+        table = _split(fallback.rows(marks), score, "xlsx")
         assert table is not None
-        return table
+        return replace(table, marks=marks, sheet=fallback.title, hidden_sheets=hidden)
+    if hidden:  # the roll may well be on a sheet the user cannot see
+        raise unreadable(path, "import.why.only_hidden_sheets", sheets=", ".join(hidden))
     if not first_cells:
         raise unreadable(path, "import.why.empty")
     raise unreadable(path, "import.why.no_header", found=first_cells)
 
 
-def _openpyxl_rows(sheet: Any) -> Iterator[list[str]]:
-    """Every row from row 1 and column A, as stripped strings (openpyxl fills in gaps)."""
-    sheet.reset_dimensions()  # some writers store a wrong size; read what is there
-    for values in sheet.iter_rows(min_row=1, min_col=1, values_only=True):
-        yield [_cell_text(value) for value in values]
+def _openpyxl_rows(sheet: Any, formulas: Any, marks: SheetMarks) -> Iterator[list[str]]:
+    """Every row from row 1 and column A, as stripped strings (openpyxl fills in gaps).
+
+    ``formulas`` is the same sheet loaded with its formulas: a cell that holds one there
+    and no value here had no saved result.
+    """
+    marks.hidden_rows.extend(
+        number for number, dim in sorted(formulas.row_dimensions.items()) if dim.hidden
+    )
+    for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), 1):
+        row = []
+        for position, cell in enumerate(cells):
+            if cell.value is None and formulas.cell(number, position + 1).data_type == "f":
+                marks.formulas.append((number, position))
+            row.append(_cell_text(cell.value))
+        yield row
 
 
 def _cell_text(value: object) -> str:

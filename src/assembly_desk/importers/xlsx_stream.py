@@ -16,6 +16,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -61,12 +62,33 @@ def is_date_format(code: str) -> bool:
     return bool(_DATE_CODES.search(_FORMAT_LITERALS.sub("", code)))
 
 
-class XlsxBook:
-    """An open workbook: its sheets in order, shared strings and date styles loaded."""
+@dataclass
+class SheetMarks:
+    """What a sheet's values alone do not show, noted while its rows are read.
 
-    def __init__(self, path: Path) -> None:
-        self.archive = zipfile.ZipFile(path)
+    ``formulas`` are the cells (Excel row, 0-based column) holding a formula whose result
+    was never saved (openpyxl and some exporters write formulas without one): their value
+    is unknown, not empty. ``hidden_rows`` are the rows hidden in Excel. The importer
+    reports both, because a volunteer checking the file in Excel would not see them.
+    """
+
+    formulas: list[tuple[int, int]] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+
+
+class XlsxBook:
+    """An open workbook: its sheets in tab order, shared strings and date styles loaded.
+
+    ``sheets`` are the sheets' parts; ``titles`` maps a part to its tab name and ``hidden``
+    holds the parts of hidden (or "very hidden") sheets, which a user opening the file in
+    Excel does not see.
+    """
+
+    def __init__(self, source: Path | IO[bytes]) -> None:
+        self.archive = zipfile.ZipFile(source)
         self.names = set(self.archive.namelist())
+        self.titles: dict[str, str] = {}
+        self.hidden: set[str] = set()
         try:
             relationships = self._relationships("xl/_rels/workbook.xml.rels")
             self.sheets, self.epoch = self._workbook(relationships)
@@ -117,7 +139,11 @@ class XlsxBook:
             if local == "sheet":
                 rel = next((v for k, v in attrs.items() if _local(k) == "id"), "")
                 if rel in relationships:
-                    sheets.append(relationships[rel][0])
+                    part = relationships[rel][0]
+                    sheets.append(part)
+                    self.titles[part] = attrs.get("name", "")
+                    if attrs.get("state") in ("hidden", "veryHidden"):
+                        self.hidden.add(part)
             elif local == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 epoch = _EPOCH_1904
 
@@ -190,9 +216,12 @@ class XlsxBook:
         dates = _DATE_FORMAT_IDS | custom_dates
         return frozenset(index for index, fmt in enumerate(formats) if fmt in dates)
 
-    def rows(self, part: str) -> Iterator[list[str]]:
-        """Every row of a sheet from row 1, gaps filled with empty rows, cells stripped."""
-        reader = _SheetReader(self.shared, self.date_styles, self.epoch)
+    def rows(self, part: str, marks: SheetMarks | None = None) -> Iterator[list[str]]:
+        """Every row of a sheet from row 1, gaps filled with empty rows, cells stripped.
+
+        Formula cells without a saved result and hidden rows are noted in ``marks``.
+        """
+        reader = _SheetReader(self.shared, self.date_styles, self.epoch, marks or SheetMarks())
         with self.archive.open(part) as stream:
             yield from reader.read(stream)
 
@@ -205,7 +234,11 @@ class _SheetReader:
     keep per-cell work to a few attribute reads.
     """
 
-    def __init__(self, shared: list[str], date_styles: frozenset[int], epoch: date) -> None:
+    def __init__(
+        self, shared: list[str], date_styles: frozenset[int], epoch: date, marks: SheetMarks
+    ) -> None:
+        self.marks = marks
+        self.formula = False
         self.shared = shared
         self.date_styles = date_styles
         self.epoch = epoch
@@ -239,6 +272,9 @@ class _SheetReader:
             self.kind = attrs.get("t")
             self.style = attrs.get("s")
             self.raw = ""
+            self.formula = False
+        elif name == "f":
+            self.formula = True
         elif name == "v":
             self.capture = True
         elif name == "t":
@@ -250,6 +286,8 @@ class _SheetReader:
                 self.done.append([])
                 self.next_row += 1
             self.row = []
+            if attrs.get("hidden") in ("1", "true"):
+                self.marks.hidden_rows.append(self.next_row)
         elif ":" in name:
             self.start(name.rpartition(":")[2], attrs)
         elif name == "rPh":
@@ -262,6 +300,10 @@ class _SheetReader:
             value = self._value(self.raw) if self.raw else ""
             if value:
                 self._put(value)
+            elif self.formula and self.kind != "str":
+                # No saved result (a cached empty text has t="str"): unknown, not blank.
+                position = _column(self.ref) - 1 if self.ref else len(self.row)
+                self.marks.formulas.append((self.next_row, position))
         elif name == "row":
             self.done.append(self.row)
             self.next_row += 1
