@@ -349,6 +349,27 @@ def manifest_contest_duplicated(ctx: Ctx) -> None:
     rehash(ctx, manifest=lambda m: m["contests"].append(dict(m["contests"][0])))
 
 
+@case(1, "policy_commitment")
+def manifest_contest_id_renamed_everywhere_fresh_keys(ctx: Ctx) -> None:
+    """contest-2 renamed in the manifest, CVRs and results: its count record no longer fits."""
+    keys = fresh_keys(ctx)
+    cvrs = lines(ctx, "cvrs.jsonl")
+    for cvr in cvrs:
+        if cvr["contest"] == "contest-2":
+            cvr["contest"] = "contest-7"
+    write_lines(ctx, "cvrs.jsonl", cvrs)
+
+    def rename(m: dict[str, Any]) -> None:
+        m["contests"][1]["id"] = "contest-7"
+        m["counts"]["issued"]["contest-7"] = m["counts"]["issued"].pop("contest-2")
+        with_keys(keys)(m)
+
+    def results(b: dict[str, Any]) -> None:
+        b["results"]["contest-7"] = b["results"].pop("contest-2")
+
+    rehash(ctx, keys, manifest=rename, body=results)
+
+
 # --- the signature policy ------------------------------------------------------------
 
 
@@ -678,6 +699,17 @@ def cvr_ballot_stuffed_recounted_fresh_keys(ctx: Ctx) -> None:
     rehash(ctx, keys, manifest=more, body=recount_all(ctx))
 
 
+@case(1, "policy_commitment")
+def cvr_ballot_moved_to_the_other_contest_fresh_keys(ctx: Ctx) -> None:
+    keys = fresh_keys(ctx)
+    cvrs = lines(ctx, "cvrs.jsonl")
+    moved = next(c for c in cvrs if c["contest"] == "contest-2")
+    moved.pop("vote")
+    moved.update(contest="contest-1", choices=["최지원"])
+    write_lines(ctx, "cvrs.jsonl", cvrs)
+    rehash(ctx, keys, manifest=with_keys(keys), body=recount_all(ctx))
+
+
 @case(1, "files")
 def cvr_unknown_field_voter(ctx: Ctx) -> None:
     cvrs = lines(ctx, "cvrs.jsonl")
@@ -833,6 +865,36 @@ def audit_count_hash_edited_chain_rebuilt(ctx: Ctx) -> None:
 
     edit_audit(ctx, edit)
     rehash(ctx)
+
+
+@case(1, "audit_chain")
+def audit_entry_time_edited(ctx: Ctx) -> None:
+    entries = lines(ctx, "audit_log.jsonl")
+    entries[4]["time"] = "2026-11-28T00:59:59.000Z"
+    write_lines(ctx, "audit_log.jsonl", entries)
+    rehash(ctx)
+
+
+@case(1, "audit_chain")
+def audit_entry_seal_replaced(ctx: Ctx) -> None:
+    """The seal (a digest of the entry's private part) is covered by the entry hash."""
+    entries = lines(ctx, "audit_log.jsonl")
+    entries[0]["sealed"] = "66" * 32
+    write_lines(ctx, "audit_log.jsonl", entries)
+    rehash(ctx)
+
+
+@case(1, "result_commitment")
+def audit_count_kind_renamed_fresh_keys(ctx: Ctx) -> None:
+    keys = fresh_keys(ctx)
+
+    def rename(entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            if entry["kind"] == "tally.counted":
+                entry["kind"] = "tally.recounted"
+
+    edit_audit(ctx, rename)
+    rehash(ctx, keys, manifest=with_keys(keys))
 
 
 @case(1, "audit_chain")

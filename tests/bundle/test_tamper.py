@@ -11,8 +11,8 @@ the untrusted report must say the identities were not checked and show fingerpri
 that are not the real ones.
 
 Before verification was hardened (replayed one case per process against commit 35b4868,
-with 60 s and 3 GiB limits): 22 of the 112 cases were accepted as VALID, one of them the
-harmless reordering of signature records, so 21 changes of meaning passed; 4 more did
+with 60 s and 3 GiB limits): 24 of the 117 cases were accepted as VALID, one of them the
+harmless reordering of signature records, so 23 changes of meaning passed; 4 more did
 not end in a verdict (a RecursionError traceback on deep nesting, MemoryError reading a
 symlink to /dev/zero and a sparse 8 GiB file, a hang on a FIFO); one forgery could not
 even be built there, as the old count events named no ``contest_key``.
