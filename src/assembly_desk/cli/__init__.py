@@ -76,6 +76,18 @@ def _auditor(args: argparse.Namespace) -> int:
     return run_auditor(args.bundle)
 
 
+def _warn_about_location(args: argparse.Namespace) -> None:
+    """A database chosen in a folder of documents is allowed, and said on stderr."""
+    url = getattr(args, "db", None) or os.environ.get("ASSEMBLY_DESK_DB")
+    if not url:
+        return  # the default lives in the app's own data folder
+    from assembly_desk.services.db_location import location_warning
+
+    warning = location_warning(url)
+    if warning:
+        print(warning, file=sys.stderr)
+
+
 OWNER_ONLY_UMASK = 0o077
 
 
@@ -95,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(raw)
     func = getattr(args, "func", _gui)
+    _warn_about_location(args)
     try:
         return int(func(args))
     except DeskError as error:

@@ -18,6 +18,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
+from assembly_desk.persistence import db_file_guard
+
 ENV_VAR = "ASSEMBLY_DESK_DB"
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -111,6 +113,10 @@ def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if db_file is not None:
+        # Every transaction first checks that the file and WAL are still the ones on disk.
+        db_file_guard.attach(engine, db_file)
 
 
 def is_postgres(engine: Engine) -> bool:
