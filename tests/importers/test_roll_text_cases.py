@@ -52,9 +52,7 @@ def test_an_unclosed_quote_is_named_with_its_row(tmp_path: Path) -> None:
 
 def test_quotes_that_close_are_still_fine(tmp_path: Path) -> None:
     path = tmp_path / "quoted.csv"
-    path.write_text(
-        '성명,생년월일,주소\n김민수,1980-03-15,"성산동 1, 101호"\n', encoding="utf-8"
-    )
+    path.write_text('성명,생년월일,주소\n김민수,1980-03-15,"성산동 1, 101호"\n', encoding="utf-8")
 
     preview = parse_roll(path, today=TODAY)
 

@@ -97,3 +97,45 @@ def test_importing_the_same_roll_twice_is_refused(db: Database, tmp_path: Path) 
         roll.import_roll(uow, aid, path, FIXED_NOW)
     assert "이미 명부" in rejected.value.problems[0].message()
     assert _people(db) == 1
+
+
+def test_the_file_imported_is_the_file_previewed(any_db: Database, tmp_path: Path) -> None:
+    """The logged hash is of the bytes previewed; a file changed since is refused whole."""
+    import hashlib
+
+    aid = make_assembly(any_db)
+    path = write_csv(tmp_path / "명부.csv", ["성명,생년월일", "김민수,1980-03-15"])
+    previewed = hashlib.sha256(path.read_bytes()).hexdigest()
+    preview = roll.preview_import(path)
+    write_csv(path, ["성명,생년월일", "김민수,1980-03-15", "몰래추가,1990-01-01"])
+
+    with any_db.uow() as uow, pytest.raises(roll.FileChanged) as refused:
+        roll.import_roll(uow, aid, path, FIXED_NOW, preview=preview)
+    assert "미리보기 뒤에 바뀌었습니다" in refused.value.message()
+    assert _people(any_db) == 0
+
+    write_csv(path, ["성명,생년월일", "김민수,1980-03-15"])  # back to what was previewed
+    with any_db.uow() as uow:
+        report = roll.import_roll(uow, aid, path, FIXED_NOW, preview=preview)
+    with any_db.uow() as uow:
+        logged = [e for e in audit_log.entries(uow) if e["kind"] == "roll.imported"]
+    assert report.file_sha256 == previewed == logged[0]["data"]["file_sha256"]
+    assert report.imported == 1 and _people(any_db) == 1
+
+
+def test_a_workbook_with_a_hidden_row_imports_nothing(any_db: Database, tmp_path: Path) -> None:
+    aid = make_assembly(any_db)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["성명", "생년월일"])
+    ws.append(["김민수", "1980-03-15"])
+    ws.append(["숨은사람", "1981-01-01"])
+    ws.row_dimensions[3].hidden = True
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+
+    with any_db.uow() as uow, pytest.raises(roll.ImportRejected) as rejected:
+        roll.import_roll(uow, aid, path, FIXED_NOW)
+
+    assert [p.row for p in rejected.value.problems] == [3]
+    assert _people(any_db) == 0

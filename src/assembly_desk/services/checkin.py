@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assembly_desk.domain import card_code
+from assembly_desk.domain import card_code, text_rules
 from assembly_desk.domain.assembly import Assembly
 from assembly_desk.domain.errors import InvalidInput, NotFound
 from assembly_desk.i18n import t
@@ -103,6 +103,7 @@ def check_in_by_code(
     uow: UnitOfWork, assembly_id: int, text: str, desk: str, now: datetime
 ) -> ScanResult:
     """A scanned or typed card code: check digit first, then the roll, then the rules."""
+    check_desk_name(desk)
     code = card_code.normalise(text)
     if not card_code.is_valid(code):
         return ScanResult(Outcome.MISTYPED, params={"code": code})
@@ -121,12 +122,22 @@ def check_in_person(
     guardian_consent_confirmed: bool = False,
 ) -> ScanResult:
     """Check in a person picked from search results (or after confirming guardian consent)."""
+    check_desk_name(desk)
     row = uow.session.get(PersonRow, person_id)
     if row is None or row.assembly_id != assembly_id:
         raise NotFound("error.person_not_found", id=person_id)
     return _check_in_row(
         uow, get_assembly(uow, assembly_id), row, desk, now, guardian_consent_confirmed
     )
+
+
+def check_desk_name(desk: str) -> str:
+    """The desk name every check-in records, refused before the insert if it cannot be stored.
+
+    A 41-character name (or one with a control character) used to fail every check-in on
+    PostgreSQL's ``varchar(40)`` and pass on SQLite; now both say what is wrong with it.
+    """
+    return text_rules.check_text(desk, text_rules.DESK_MAX, "field.desk")
 
 
 def _existing(uow: UnitOfWork, assembly_id: int, person_id: int) -> CheckInRow | None:

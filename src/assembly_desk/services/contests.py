@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, func, insert, select
 
 from assembly_desk.audit.canonical import canonical_hash
+from assembly_desk.domain import text_rules
 from assembly_desk.domain.contests import (
     BallotType,
     Contest,
@@ -157,6 +158,7 @@ def create_contest(
     get_assembly(uow, assembly_id)
     defn = definition.normalised()
     defn.validate()
+    text_rules.check_contest_texts(defn)
     row = ContestRow(
         assembly_id=assembly_id,
         title=defn.title,

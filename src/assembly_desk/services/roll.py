@@ -1,19 +1,30 @@
-"""Bringing people onto the roll: a file import (all or nothing) or a walk-in at the desk."""
+"""Bringing people onto the roll: a file import (all or nothing) or a walk-in at the desk.
+
+One person, one card: a second entry for someone already on the roll would let them vote
+twice. Both ways in compare people as a volunteer would, by ``text_rules.fold_name`` and
+birth date, with a missing address counting as unknown rather than different. A file row
+that matches is a problem (the import writes nothing); a walk-in that matches needs the
+volunteer's explicit confirmation with a reason, which is sealed into the audit log.
+Every text is checked against its column's width before it is written, so SQLite and
+PostgreSQL refuse the same input with the same message.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from assembly_desk.domain import card_code, hangul
+from assembly_desk.domain import card_code, text_rules
 from assembly_desk.domain.assembly import Assembly, Category
 from assembly_desk.domain.eligibility import Verdict, judge
-from assembly_desk.domain.errors import DeskError, InvalidInput
+from assembly_desk.domain.errors import DeskError, InvalidInput, Refused
+from assembly_desk.domain.text_rules import ADDRESS_MAX, NAME_MAX, UNIT_MAX
+from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
 from assembly_desk.persistence.models import AssemblyRow, PersonRow
@@ -53,13 +64,42 @@ def preview_import(path: Path, default_category: Category = Category.RESIDENT) -
     return parse_roll(path, default_category)
 
 
-def _existing_keys(uow: UnitOfWork, assembly_id: int) -> dict[tuple[str, date, str], int]:
+#: A confirmation reason is sealed in the audit log (a Text column), but kept short enough
+#: to read: a sentence, not a document.
+REASON_MAX = 200
+
+
+class FileChanged(Refused):
+    """The file on disk is no longer the one previewed; nothing was imported."""
+
+
+def _existing_keys(
+    uow: UnitOfWork, assembly_id: int
+) -> dict[tuple[str, date], list[tuple[str, int]]]:
+    """(folded name, birth date) -> [(folded address, roll id)] of everyone on the roll.
+
+    Names are folded afresh rather than trusting the stored ``name_key``: entries written
+    by earlier releases kept zero-width characters in their key.
+    """
     rows = uow.session.execute(
-        select(PersonRow.id, PersonRow.name_key, PersonRow.birth_date, PersonRow.address).where(
+        select(PersonRow.id, PersonRow.name, PersonRow.birth_date, PersonRow.address).where(
             PersonRow.assembly_id == assembly_id
         )
     )
-    return {(r.name_key, r.birth_date, r.address): r.id for r in rows}
+    known: dict[tuple[str, date], list[tuple[str, int]]] = {}
+    for r in rows:
+        key = (text_rules.fold_name(r.name), r.birth_date)
+        known.setdefault(key, []).append((_address_key(r.address), r.id))
+    return known
+
+
+def _address_key(address: str) -> str:
+    return " ".join(address.split()).casefold()
+
+
+def _same_place(first: str, second: str) -> bool:
+    """Addresses agree, or one is missing: unknown is not different."""
+    return not first or not second or first == second
 
 
 def _existing_codes(uow: UnitOfWork, assembly_id: int) -> set[str]:
@@ -93,7 +133,7 @@ def _person_values(
     values: dict[str, object] = {
         "assembly_id": assembly.id,
         "name": record.name,
-        "name_key": hangul.fold_name(record.name),
+        "name_key": text_rules.fold_name(record.name),
         "birth_date": record.birth_date,
         "category": record.category.value,
         "address": record.address,
@@ -119,15 +159,32 @@ def import_roll(
     preview: RollPreview | None = None,
 ) -> ImportReport:
     """Import every row or none: any problem (in the file, or a person already on the roll)
-    rejects the whole file before a single row is written."""
+    rejects the whole file before a single row is written.
+
+    With a ``preview``, exactly the previewed records are written and the previewed hash
+    is logged; the file is read once more only to refuse (``import.file_changed``) if it
+    is no longer the file that was previewed.
+    """
     assembly = get_assembly(uow, assembly_id)
-    preview = preview or parse_roll(path, default_category)
+    if preview is None:
+        preview = parse_roll(path, default_category)
+    else:
+        _check_unchanged(path, preview)
     problems = list(preview.problems)
     known = _existing_keys(uow, assembly_id)
     for rec in preview.records:
-        key = (hangul.fold_name(rec.name), rec.birth_date, rec.address)
-        if key in known:
-            problems.append(Problem(rec.row, "", "import.already_on_roll", {"name": rec.name}))
+        address = _address_key(rec.address)
+        for other, person_id in known.get((text_rules.fold_name(rec.name), rec.birth_date), []):
+            if _same_place(address, other):
+                problems.append(
+                    Problem(
+                        rec.row,
+                        "",
+                        "import.already_on_roll_as",
+                        {"name": rec.name, "id": str(person_id)},
+                    )
+                )
+                break
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.row))
     codes = _fresh_codes(_existing_codes(uow, assembly_id), len(preview.records))
@@ -140,7 +197,7 @@ def import_roll(
     for start in range(0, len(values), 5000):
         uow.session.execute(insert(PersonRow), values[start : start + 5000])
     add_eligible(uow, assembly_id, eligible)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = preview.file_sha256
     audit_log.append(
         uow,
         "roll.imported",
@@ -157,9 +214,23 @@ def import_roll(
     return ImportReport(len(values), eligible, digest)
 
 
+def _check_unchanged(path: Path, preview: RollPreview) -> None:
+    """Refuse when the file is not the one previewed (edited, re-exported, replaced)."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    if not preview.file_sha256 or digest != preview.file_sha256:
+        raise FileChanged("import.file_changed", file=path.name)
+
+
 @dataclass(frozen=True, slots=True)
 class WalkIn:
-    """The short form at the desk."""
+    """The short form at the desk.
+
+    ``match_reason`` is the volunteer's confirmation that this is not the person already
+    on the roll with the same name and birth date; without it such a walk-in is refused.
+    """
 
     name: str
     birth_date: date
@@ -169,6 +240,7 @@ class WalkIn:
     ban: str = ""
     phone: str = ""
     guardian_consent: bool = False
+    match_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +248,84 @@ class Registration:
     person: PersonView
     card_code: str
     verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class RollMatch:
+    """Someone on the roll a walk-in may be: enough for the volunteer to tell, no more."""
+
+    id: int
+    name: str
+    birth_hint: str
+    place_hint: str
+    address_key: str = field(default="", repr=False, compare=False)
+
+    def describe(self, lang: str | None = None) -> str:
+        place = f", {self.place_hint}" if self.place_hint else ""
+        return t(
+            "input.walk_in_match_item",
+            lang,
+            id=self.id,
+            name=self.name,
+            birth=self.birth_hint,
+            place=place,
+        )
+
+
+class PossibleDuplicate(Refused):
+    """A walk-in matches someone on the roll by name and birth date; ``matches`` says whom.
+
+    The message names the roll ids (never the card codes: a code on a screen could be
+    typed in at another desk). Registering anyway needs ``WalkIn.match_reason``.
+    """
+
+    def __init__(self, matches: list[RollMatch]) -> None:
+        super().__init__("input.walk_in_match", matches=_MatchList(matches))
+        self.matches = matches
+
+
+class _MatchList(str):
+    """The matches as one parameter that reads in the language of the moment."""
+
+    matches: list[RollMatch]
+
+    def __new__(cls, matches: list[RollMatch]) -> _MatchList:
+        obj = super().__new__(cls, ",".join(str(m.id) for m in matches))
+        obj.matches = matches
+        return obj
+
+    def __format__(self, spec: str) -> str:
+        return format(", ".join(m.describe() for m in self.matches), spec)
+
+
+def find_matches(uow: UnitOfWork, assembly_id: int, name: str, birth_date: date) -> list[RollMatch]:
+    """Everyone on the roll with this folded name and birth date, whatever their address.
+
+    A walk-in's address is typed in a hurry or left empty, so it cannot tell two entries
+    apart; the volunteer can, with the person in front of them. Candidates are fetched by
+    birth date and folded here, so names stored with an older fold are found too.
+    """
+    key = text_rules.fold_name(name)
+    rows = uow.session.execute(
+        select(PersonRow)
+        .where(PersonRow.assembly_id == assembly_id, PersonRow.birth_date == birth_date)
+        .order_by(PersonRow.id)
+    ).scalars()
+    assembly = get_assembly(uow, assembly_id)
+    matches = []
+    for row in rows:
+        if text_rules.fold_name(row.name) == key:
+            shown = view(row, assembly)
+            matches.append(
+                RollMatch(
+                    row.id,
+                    row.name,
+                    shown.birth_hint(),
+                    shown.place_hint(),
+                    _address_key(row.address),
+                )
+            )
+    return matches
 
 
 def judge_walk_in(uow: UnitOfWork, assembly_id: int, form: WalkIn) -> Verdict:
@@ -186,37 +336,57 @@ def judge_walk_in(uow: UnitOfWork, assembly_id: int, form: WalkIn) -> Verdict:
     )
 
 
-def register_walk_in(
-    uow: UnitOfWork, assembly_id: int, form: WalkIn, desk: str, now: datetime
-) -> Registration:
-    """Add one person to the roll; duplicates of an existing entry are refused with a hint."""
-    name = " ".join(form.name.split())
+def _checked_record(form: WalkIn, now: datetime) -> RollRecord:
+    """The form as a roll record, every text within its column and free of hidden characters."""
+    name = text_rules.collapse_spaces(form.name)
     if not name:
         raise InvalidInput("error.empty_name")
+    text_rules.check_text(name, NAME_MAX, "field.name")
     if form.birth_date > now.date():
         raise InvalidInput("reason.birth_future")
-    digits = "".join(ch for ch in form.phone if ch.isdigit())
-    record = RollRecord(
+    address = text_rules.collapse_spaces(form.address)
+    text_rules.check_text(address, ADDRESS_MAX, "field.address")
+    tong, ban = form.tong.strip(), form.ban.strip()
+    text_rules.check_text(tong, UNIT_MAX, "field.tong")
+    text_rules.check_text(ban, UNIT_MAX, "field.ban")
+    digits = "".join(ch for ch in form.phone if ch.isdigit() and ch.isascii())
+    return RollRecord(
         row=0,
         name=name,
         birth_date=form.birth_date,
         category=form.category,
-        address=form.address.strip(),
-        tong=form.tong.strip(),
-        ban=form.ban.strip(),
+        address=address,
+        tong=tong,
+        ban=ban,
         phone_last4=digits[-4:],
         guardian_consent=form.guardian_consent,
     )
-    duplicate = uow.session.execute(
-        select(PersonRow.id).where(
-            PersonRow.assembly_id == assembly_id,
-            PersonRow.name_key == hangul.fold_name(name),
-            PersonRow.birth_date == form.birth_date,
-            PersonRow.address == record.address,
-        )
-    ).first()
-    if duplicate is not None:
-        raise InvalidInput("error.duplicate_person", name=name)
+
+
+def register_walk_in(
+    uow: UnitOfWork, assembly_id: int, form: WalkIn, desk: str, now: datetime
+) -> Registration:
+    """Add one person to the roll.
+
+    Someone with the same folded name, birth date and address is refused outright
+    (``input.walk_in_same_person``). Someone with the same folded name and birth date and
+    another or a missing address is refused with ``PossibleDuplicate`` naming them, unless
+    the form carries the volunteer's reason for registering a different person; that
+    reason, the new entry and the matches are sealed in the audit entry (the published log
+    says only that a
+    match was overridden).
+    """
+    record = _checked_record(form, now)
+    reason = " ".join(form.match_reason.split())
+    if reason:
+        text_rules.check_text(reason, REASON_MAX, "field.match_reason")
+    matches = find_matches(uow, assembly_id, record.name, record.birth_date)
+    address = _address_key(record.address)
+    same = [m for m in matches if address and m.address_key == address]
+    if same:  # name, birth date and address: that is them, whatever the reason says
+        raise InvalidInput("input.walk_in_same_person", name=record.name, id=same[0].id)
+    if matches and not reason:
+        raise PossibleDuplicate(matches)
     assembly = get_assembly(uow, assembly_id)
     code = card_code.new_code()
     while uow.session.execute(
@@ -230,14 +400,12 @@ def register_walk_in(
     uow.session.add(row)
     uow.session.flush()
     add_eligible(uow, assembly_id, int(verdict.eligible))
-    audit_log.append(
-        uow,
-        "person.registered",
-        {"assembly": assembly_id, "eligible": verdict.eligible},
-        now,
-        {"person": row.id, "desk": desk},
-        coarse_time=True,
-    )
+    public: dict[str, object] = {"assembly": assembly_id, "eligible": verdict.eligible}
+    private: dict[str, object] = {"person": row.id, "desk": desk}
+    if matches:
+        public["despite_match"] = True
+        private |= {"matches": [m.id for m in matches], "reason": reason}
+    audit_log.append(uow, "person.registered", public, now, private, coarse_time=True)
     uow.commit()
     return Registration(view(row, assembly), code, verdict)
 
