@@ -2,7 +2,8 @@
 
 Three tables: how each column of the file was understood, the first rows as read (phone
 numbers and any 주민등록번호 already masked by the importer), and every problem with its row
-and column, so the person who prepared the file can fix it in Excel.
+and column, so the person who prepared the file can fix it in Excel. Notices that do not
+stop the import (a hidden sheet that was not read) are listed under the summary.
 """
 
 from __future__ import annotations
@@ -109,6 +110,9 @@ class ImportPreview(QWidget):
                     ok=len(preview.records),
                     problems=len(self._problems),
                     encoding=preview.encoding,
+                )
+                + "".join(
+                    "\n" + t("import.notices", text=notice.message()) for notice in preview.notices
                 )
             )
             _fill(

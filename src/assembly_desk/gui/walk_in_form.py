@@ -3,6 +3,11 @@
 The eligibility verdict (and its reason: age, category, guardian consent) appears while
 the volunteer is still typing, so nobody is registered only to be refused a moment later.
 The same form sits on the roll page and in a dialog opened from the desk.
+
+When the roll already holds someone with the same name and birth date, the service
+refuses and names them (roll number, birth month, 통/반); the form then shows that match
+and a reason field, and registers only once the volunteer has said why this is another
+person. The reason is sealed in the audit log.
 """
 
 from __future__ import annotations
@@ -66,6 +71,11 @@ class WalkInForm(QWidget):
         self.error.setObjectName("walkInError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020; font-size: 15px;")
+        self.match_label = QLabel()
+        self.match_label.setWordWrap(True)
+        self.match_reason = QLineEdit()
+        self.match_reason.setObjectName("walkInMatchReason")
+        self._match_ids = ""
         self.register_button = QPushButton()
         self.register_in_button = QPushButton()
         self.register_in_button.setDefault(True)
@@ -99,6 +109,8 @@ class WalkInForm(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(self.verdict)
         layout.addWidget(self.error)
+        layout.addWidget(self.match_label)
+        layout.addWidget(self.match_reason)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
@@ -108,6 +120,8 @@ class WalkInForm(QWidget):
         self._judge_timer.timeout.connect(self._judge)
         for edit in (self.name, self.birth):
             edit.textChanged.connect(self._changed)
+            edit.textEdited.connect(self._hide_match)
+        self._hide_match()
         self.category.currentIndexChanged.connect(self._changed)
         self.consent.toggled.connect(self._changed)
         self.retranslate()
@@ -130,6 +144,7 @@ class WalkInForm(QWidget):
             ban=self.ban.text(),
             phone=self.phone.text(),
             guardian_consent=self.consent.isChecked(),
+            match_reason="" if self.match_reason.isHidden() else self.match_reason.text(),
         )
 
     # -- behaviour -----------------------------------------------------------------------
@@ -138,6 +153,7 @@ class WalkInForm(QWidget):
             edit.clear()
         self.category.setCurrentIndex(0)
         self.consent.setChecked(False)
+        self._hide_match()
         self._verdict = None
         self._problem = None
         self._error = None
@@ -170,6 +186,23 @@ class WalkInForm(QWidget):
         self.register_in_button.setEnabled(True)
         self._error = error
         self.error.setText(error.message)
+        if isinstance(error.exception, roll.PossibleDuplicate):
+            self._show_match(error.exception)
+
+    def _show_match(self, duplicate: roll.PossibleDuplicate) -> None:
+        """Ask why this is another person than the one(s) on the roll; keep what was typed."""
+        self._match_ids = ", ".join(str(m.id) for m in duplicate.matches)
+        self.match_label.setText(t("input.walk_in_match_confirm", ids=self._match_ids))
+        self.match_label.show()
+        self.match_reason.show()
+        self.match_reason.setFocus()
+
+    def _hide_match(self) -> None:
+        """A changed name or birth date may match no one (or someone else): ask afresh."""
+        self._match_ids = ""
+        self.match_reason.clear()
+        self.match_label.hide()
+        self.match_reason.hide()
 
     def _changed(self) -> None:
         self._judge_timer.start()
@@ -226,6 +259,9 @@ class WalkInForm(QWidget):
         for index in range(self.category.count()):
             self.category.setItemText(index, t(f"category.{self.category.itemData(index)}"))
         self.consent.setText(t("gui.walkin.consent"))
+        self.match_reason.setPlaceholderText(t("input.walk_in_match_placeholder"))
+        if self._match_ids:
+            self.match_label.setText(t("input.walk_in_match_confirm", ids=self._match_ids))
         self.register_button.setText(t("gui.walkin.register"))
         self.register_in_button.setText(t("gui.walkin.register_and_check_in"))
         if self._error is not None:
