@@ -152,3 +152,47 @@ def test_the_limits_are_the_database_columns() -> None:
     assert width(ContestOptionRow.__table__.c.name) == text_rules.TITLE_MAX
     assert width(AssemblyRow.__table__.c.title) == text_rules.TITLE_MAX
     assert width(AssemblyRow.__table__.c.district) == text_rules.DISTRICT_MAX
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("title", "총" * 201, "총회 이름"),
+        ("venue", "주민센터\x00", "장소"),
+        ("district", "동" * 101, "지역"),
+    ],
+)
+def test_assembly_texts_are_checked(any_db: Database, field: str, value: str, label: str) -> None:
+    from assembly_desk.domain.assembly import AssemblyKind
+    from assembly_desk.services import assemblies
+
+    spec = assemblies.AssemblySpec(
+        AssemblyKind.VILLAGE_ASSEMBLY, **{"title": "주민총회", "held_on": BIRTH, field: value}
+    )
+
+    with any_db.uow() as uow, pytest.raises(InvalidInput) as refused:
+        assemblies.create_assembly(uow, spec, FIXED_NOW)
+
+    assert refused.value.message().startswith(f"{label}:")
+    assert _count(any_db, AssemblyRow) == 0
+
+
+def test_the_command_line_says_what_is_wrong_with_a_long_desk_name(
+    any_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assembly_desk.cli import main
+    from assembly_desk.services.database import open_database
+
+    db = open_database(any_db_url)
+    try:
+        aid = make_assembly(db)
+        person = add_person(db, aid, "김민수")
+    finally:
+        db.dispose()
+    capsys.readouterr()
+
+    code = main(["--db", any_db_url, "--desk", "d" * 41, "checkin", person.card_code])
+
+    err = capsys.readouterr().err
+    assert code == 2 and "데스크 이름" in err and "최대 40자" in err  # 2: bad input
+    assert "Traceback" not in err and "DataError" not in err

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from assembly_desk.domain import text_rules
 from assembly_desk.domain.assembly import (
     Assembly,
     AssemblyKind,
@@ -39,6 +40,9 @@ class AssemblySpec:
     def validate(self) -> None:
         if not self.title.strip():
             raise InvalidInput("error.empty_title")
+        text_rules.check_text(self.title.strip(), text_rules.TITLE_MAX, "field.assembly_title")
+        text_rules.check_text(self.venue.strip(), text_rules.TITLE_MAX, "field.venue")
+        text_rules.check_text(self.district.strip(), text_rules.DISTRICT_MAX, "field.district")
         if not 0 <= self.rules.min_age <= 120:
             raise InvalidInput("error.min_age")
         if not self.rules.allowed:
