@@ -16,14 +16,16 @@ import sys
 import time
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui.fonts import apply_korean_font
+from assembly_desk.gui.language_menu import follow_language
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.gui.preferences import resolve_desk_name
 from assembly_desk.i18n import LANGUAGES, set_language, t
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.db_location import location_warning
 
 PROBE_ENV = "ASSEMBLY_DESK_STARTUP_PROBE"
 _STARTED = time.perf_counter()
@@ -49,6 +51,28 @@ def _open(db_url: str | None) -> Database | None:
     return None
 
 
+def add_location_warning(window: QMainWindow, url: str) -> QLabel | None:
+    """A lasting note in the status bar when the database sits in a folder of documents.
+
+    Allowed, not refused: but those folders are where dialogs, sync and backup programs
+    open files, and the app's own data folder is out of their way.
+    """
+    if location_warning(url) is None:
+        return None
+    label = QLabel()
+    label.setObjectName("dbLocationWarning")
+    label.setStyleSheet("color: #8a1c1c; font-weight: 600; padding: 0 8px;")
+
+    def say(target: QWidget) -> None:
+        if isinstance(target, QLabel):
+            target.setText(location_warning(url) or "")
+
+    say(label)
+    follow_language(label, say)
+    window.statusBar().addPermanentWidget(label)
+    return label
+
+
 def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> int:
     """Open the window and run until it is closed; the process exit status comes back."""
     os.umask(0o077)  # owner-only files, also when the window is started without the CLI
@@ -64,6 +88,7 @@ def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> in
         return 2
     window = MainWindow(db, resolve_desk_name(desk, settings), assembly_id, store=settings)
     window.resize(1280, 800)
+    add_location_warning(window, db.url)
     if window.resuming is None:
         window.show()  # else the voting station left open by a crash comes up instead
     if os.environ.get(PROBE_ENV):

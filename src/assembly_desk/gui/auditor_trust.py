@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from assembly_desk.audit.verify import TrustAnchor, TrustError, parse_trust
 from assembly_desk.gui.auditor_data import AuditOutcome
+from assembly_desk.gui.file_dialogs import get_open_file_name
 from assembly_desk.i18n import t
 
 __all__ = ["TrustDialog", "identity_state", "parse_lines"]
@@ -100,7 +100,7 @@ class TrustDialog(QDialog):
         super().accept()
 
     def _add_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name = get_open_file_name(
             self, t("gui.auditor.trust.add_file"), "", t("gui.auditor.trust.key_filter")
         )
         if name:

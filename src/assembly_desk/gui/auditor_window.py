@@ -22,7 +22,6 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -48,6 +47,7 @@ from assembly_desk.gui.auditor_data import (
 from assembly_desk.gui.auditor_rounds import ContestPanel
 from assembly_desk.gui.auditor_signers import SignersPanel
 from assembly_desk.gui.auditor_trust import TrustDialog, identity_state, parse_lines
+from assembly_desk.gui.file_dialogs import get_existing_directory, get_open_file_name
 from assembly_desk.gui.language_menu import LanguageMenu, follow_language
 from assembly_desk.gui.worker import DbWorker, JobError
 from assembly_desk.i18n import t
@@ -200,7 +200,7 @@ class AuditorWindow(QMainWindow):
 
     # -- opening -----------------------------------------------------------------------
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name = get_open_file_name(
             self, t("gui.auditor.open.title"), "", t("gui.auditor.open.filter")
         )
         target = bundle_path(name) if name else None
@@ -208,7 +208,7 @@ class AuditorWindow(QMainWindow):
             self.open_bundle(target)
 
     def choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, t("gui.auditor.open.folder_title"))
+        name = get_existing_directory(self, t("gui.auditor.open.folder_title"))
         if name:
             self.open_bundle(name)
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.keys import MIN_PASSPHRASE_LENGTH
+from assembly_desk.gui.file_dialogs import (
+    get_existing_directory,
+    get_open_file_name,
+    get_save_file_name,
+)
 from assembly_desk.gui.results_backend import ExportRequest, NewKey
 from assembly_desk.i18n import t
 from assembly_desk.services.signers import ROLES
@@ -86,7 +90,7 @@ class NewKeyDialog(QDialog):
         self.resize(560, 0)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = get_save_file_name(
             self, t("gui.results.newkey.path"), self.path.text(), "PEM (*.pem)"
         )
         if path:
@@ -151,14 +155,14 @@ class ExportDialog(QDialog):
         self.resize(620, 0)
 
     def _browse_key(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = get_open_file_name(
             self, t("gui.results.export.key"), default_folder(), "PEM (*.pem);;* (*)"
         )
         if path:
             self.key.setText(path)
 
     def _browse_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(
+        path = get_existing_directory(
             self, t("gui.results.export.folder"), self.folder.text()
         )
         if path:
@@ -187,7 +191,7 @@ def ask_export(parent: QWidget) -> ExportRequest | None:
 
 
 def pick_public_file(parent: QWidget) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(
+    path = get_open_file_name(
         parent, t("gui.results.signers.add_file"), default_folder(), "*.pub.json (*.pub.json)"
     )
     return path or None

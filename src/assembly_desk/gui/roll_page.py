@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui.desk_backend import DeskBackend
+from assembly_desk.gui.file_dialogs import get_open_file_name
 from assembly_desk.gui.import_preview import ImportPreview
 from assembly_desk.gui.walk_in_form import WalkInForm
 from assembly_desk.gui.worker import DbWorker, JobError
@@ -99,7 +99,7 @@ class RollPage(QWidget):
 
     # -- the import ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = get_open_file_name(
             self, t("gui.import.choose"), "", t("gui.import.filter")
         )
         if path:
