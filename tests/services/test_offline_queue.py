@@ -319,6 +319,20 @@ def test_checked_in_elsewhere_meanwhile_or_unknown_is_a_conflict_for_the_chair(
     assert len(st.to_json()["offline_conflicts"]) == 2
 
 
+def test_a_scan_the_database_refuses_stays_queued_and_does_not_block_the_rest(
+    venue: Venue, tmp_path: Path
+) -> None:
+    codes = _people(venue.direct, venue.assembly_id, 1)
+    backend = _backend(venue, tmp_path)
+    backend.queue.add(9999, _unknown_code(set(codes)), "1번 데스크", FIXED_NOW)  # no such assembly
+    backend.queue.add(venue.assembly_id, codes[0], "1번 데스크", FIXED_NOW)
+    state = backend.sync_offline()
+    assert state.report is not None
+    assert (state.report.checked_in, state.report.failed, state.pending) == (1, 1, 1)
+    assert [s.assembly_id for s in backend.queue.pending()] == [9999]  # kept, not dropped
+    assert _count(venue.direct, CheckInRow) == 1
+
+
 def test_status_on_the_command_line_prints_the_conflicts(
     venue: Venue, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -117,10 +117,18 @@ class DeskBackend:
             self._session.desk = desk
 
     def warm_search(self) -> int:
-        """Load the roll into the search index now, so the first keystroke is fast."""
+        """Load the roll into the search index now, so the first keystroke is fast.
+
+        Only a head start: without the database it gives up quietly (each search refreshes
+        the index anyway), so a background job never covers a scan's answer with an error.
+        """
         session = self.session()
-        with self.db.uow() as uow:
-            session.index.refresh(uow)
+        try:
+            with self.db.uow() as uow:
+                session.index.refresh(uow)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
         return len(session.index)
 
     def session(self) -> DeskSession:

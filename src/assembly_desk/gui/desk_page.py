@@ -282,7 +282,10 @@ class DeskPage(QWidget):
     def show_offline_state(self, state: OfflineState) -> None:
         """After a refresh that reached the database: what the last send did, if anything."""
         report = state.report
-        if state.pending:
+        if state.pending and report is not None and report.failed:
+            self._pending = state.pending
+            self._show_state("outage.state.stuck", {"pending": report.failed})
+        elif state.pending:
             self._set_offline(state.pending)
         elif report is not None and report.sent:
             if report.conflicts:

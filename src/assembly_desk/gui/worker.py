@@ -5,6 +5,8 @@ fsync or on a PostgreSQL server across the venue network, and writes from this d
 race each other. Results come back to the UI thread by queued signals and are handed to
 the callback given with the job. Nothing a job raises can crash the window: a
 ``DeskError`` becomes its message, anything else a message that says what to do next.
+A database that cannot be reached (any page, any job) becomes the one outage sentence of
+the catalogue, never the driver's text with its URL.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
+from assembly_desk.services.offline_queue import is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ class JobError:
 
     @classmethod
     def from_exception(cls, exc: BaseException, trace: str = "") -> JobError:
+        if is_unreachable(exc):
+            # An outage, on any page: one translated sentence, never the driver's text.
+            return cls(exc, True, t("outage.unreachable"), trace)
         if isinstance(exc, DeskError):
             return cls(exc, True, exc.message(), trace)
         detail = f"{type(exc).__name__}: {exc}".strip()

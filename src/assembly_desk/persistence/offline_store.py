@@ -159,10 +159,14 @@ class LocalScanFile:
         """Write one kept scan and fsync it before returning."""
         self._write({**scan.to_line()})
 
-    def mark_sent(self, scan_id: str) -> None:
-        """The database has this scan; forget it (and the file, once nothing is pending)."""
+    def mark_sent(self, scan_id: str, *, maybe_last: bool = True) -> None:
+        """The database has this scan; forget it (and the file, once nothing is pending).
+
+        A sender going through the queue passes ``maybe_last=False`` until its last scan,
+        so a long queue is not re-read after every line.
+        """
         self._write({"op": "sent", "id": scan_id})
-        if not self.pending():
+        if maybe_last and not self.pending():
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
             with contextlib.suppress(FileNotFoundError):

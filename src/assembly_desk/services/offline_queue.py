@@ -13,6 +13,7 @@ person is not eligible — is recorded as a conflict for the chair, never droppe
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from assembly_desk.services.clock import as_utc, iso_utc, local_hhmm
 from assembly_desk.services.database import Database
 
 OFFLINE_DIR_VAR = "ASSEMBLY_DESK_OFFLINE_DIR"
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnreachable(DeskError):
@@ -93,7 +96,8 @@ class SendReport:
     checked_in: int = 0
     duplicates: int = 0  # already received earlier (a resend after a crash)
     conflicts: int = 0
-    pending: int = 0  # still waiting (the database went away again mid-way)
+    pending: int = 0  # still waiting (the database went away again mid-way, or failed)
+    failed: int = 0  # refused by the database for another reason: kept, retried, logged
 
 
 class OfflineQueue:
@@ -117,8 +121,8 @@ class OfflineQueue:
     def __len__(self) -> int:
         return len(self.file.pending())
 
-    def mark_sent(self, scan_id: str) -> None:
-        self.file.mark_sent(scan_id)
+    def mark_sent(self, scan_id: str, *, maybe_last: bool = True) -> None:
+        self.file.mark_sent(scan_id, maybe_last=maybe_last)
 
 
 def _parse_time(text: str) -> datetime:
@@ -153,7 +157,9 @@ def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> s
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        return "duplicate"
+        if offline_store.already_received(session, scan.id):
+            return "duplicate"  # another process sent this very scan meanwhile
+        raise  # not ours to swallow (e.g. its assembly is gone): the scan stays queued
     result = checkin.check_in_by_code(uow, scan.assembly_id, scan.code, scan.desk, at)
     if result.outcome is Outcome.CHECKED_IN:
         return "checked_in"  # committed by the check-in, uuid row included
@@ -173,9 +179,11 @@ def send(
     """Send every kept scan, oldest first; stop (keeping the rest) if the database goes.
 
     Raises ``DatabaseUnreachable`` when not even the first scan could be sent, so the
-    caller keeps showing the outage; a partial pass returns what it did.
+    caller keeps showing the outage; a partial pass returns what it did. A scan the
+    database refuses for another reason (a bug, a limit) stays in the queue and is logged:
+    one bad line must neither be dropped nor hold back the scans behind it.
     """
-    sent = checked = duplicates = conflicts = 0
+    sent = checked = duplicates = conflicts = failed = 0
     pending = queue.pending()
     for index, scan in enumerate(pending):
         try:
@@ -183,16 +191,19 @@ def send(
                 outcome = receive(uow, scan, clock())
         except Exception as exc:
             if not is_unreachable(exc):
-                raise
-            if sent == 0:
+                log.exception("kept scan %s could not be sent; it stays queued", scan.id)
+                failed += 1
+                continue
+            if sent == 0 and failed == 0:
                 raise DatabaseUnreachable() from exc
-            return SendReport(sent, checked, duplicates, conflicts, len(pending) - index)
-        queue.mark_sent(scan.id)
+            left = len(pending) - index + failed
+            return SendReport(sent, checked, duplicates, conflicts, left, failed)
+        queue.mark_sent(scan.id, maybe_last=index == len(pending) - 1)
         sent += 1
         checked += outcome == "checked_in"
         duplicates += outcome == "duplicate"
         conflicts += outcome == "conflict"
-    return SendReport(sent, checked, duplicates, conflicts, 0)
+    return SendReport(sent, checked, duplicates, conflicts, failed, failed)
 
 
 @dataclass(frozen=True, slots=True)
