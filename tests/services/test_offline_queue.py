@@ -14,6 +14,8 @@ import selectors
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -331,6 +333,61 @@ def test_a_scan_the_database_refuses_stays_queued_and_does_not_block_the_rest(
     assert (state.report.checked_in, state.report.failed, state.pending) == (1, 1, 1)
     assert [s.assembly_id for s in backend.queue.pending()] == [9999]  # kept, not dropped
     assert _count(venue.direct, CheckInRow) == 1
+
+
+_CHILD_DESK = r"""
+import sys
+from pathlib import Path
+from assembly_desk.services.database import open_database
+from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.offline_queue import OfflineQueue, QueuedScan
+url, aid, path = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+session = DeskSession(open_database(url), aid, "1번 데스크", queue=OfflineQueue(path))
+print("ready", flush=True)
+for line in sys.stdin:
+    answer = session.take(line.strip())
+    print("kept" if isinstance(answer, QueuedScan) else "live", flush=True)
+"""
+
+
+def _reply(proc: subprocess.Popen[str], timeout: float = 60.0) -> str:
+    """One line from the child, waiting at most ``timeout`` seconds (bounded, busy box)."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        if not sel.select(timeout):
+            raise AssertionError("the desk process did not answer in time")
+    return proc.stdout.readline().strip()
+
+
+def test_scans_kept_before_a_kill_are_all_sent_by_the_next_run(
+    venue: Venue, tmp_path: Path
+) -> None:
+    codes = _people(venue.direct, venue.assembly_id, 6)
+    path = tmp_path / "queue" / "scans.jsonl"
+    args = [sys.executable, "-c", _CHILD_DESK, venue.through_proxy.url]
+    proc = subprocess.Popen(
+        [*args, str(venue.assembly_id), str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _reply(proc) == "ready"
+        venue.proxy.cut()
+        assert proc.stdin is not None
+        for code in codes:
+            proc.stdin.write(code + "\n")
+            proc.stdin.flush()
+            assert _reply(proc) == "kept"  # answered: from now on it must survive a kill
+        proc.kill()  # SIGKILL: no atexit, no flush, no goodbye
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    venue.proxy.restore()
+    report = _backend(venue, tmp_path).sync_offline().report
+    assert report is not None and report.checked_in == 6
+    assert _count(venue.direct, CheckInRow) == 6
 
 
 def test_status_on_the_command_line_prints_the_conflicts(
