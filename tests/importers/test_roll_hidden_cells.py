@@ -138,3 +138,19 @@ def test_two_names_for_one_field_are_a_problem_too(tmp_path: Path) -> None:
 
     assert _where(preview) == [(1, "이름", "import.duplicate_column")]
     assert "성명" in preview.problems[0].message("ko")
+
+
+def test_a_hidden_column_the_roll_reads_is_a_problem(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["성명", "생년월일", "비고", "연락처"])
+    sheet.append(["김민수", "1980-03-15", "메모", "010-1111-2222"])
+    sheet.column_dimensions["C"].hidden = True  # an ignored column may stay hidden
+    sheet.column_dimensions["D"].hidden = True
+    path = tmp_path / "hidden_column.xlsx"
+    book.save(path)
+
+    preview = parse_roll(path, today=TODAY)
+
+    assert _where(preview) == [(1, "연락처", "import.hidden_column")]
+    assert "숨겨진 열" in preview.problems[0].message("ko")

@@ -87,7 +87,7 @@ def parse_roll(
             first=column_name(headers, first),
             field=Phrase(f"import.field.{field}"),
         )
-    unread = _report_sheet_marks(table, headers, problems)
+    unread = _report_sheet_marks(table, headers, indices, problems)
     checker = RowChecker(headers, indices, default_category, today or date.today(), problems)
     by_row = rrn_by_row(hits)
     records: list[RollRecord] = []
@@ -116,17 +116,23 @@ def parse_roll(
     )
 
 
-def _report_sheet_marks(table: Table, headers: list[str], problems: ProblemList) -> set[int]:
+def _report_sheet_marks(
+    table: Table, headers: list[str], indices: Mapping[str, int], problems: ProblemList
+) -> set[int]:
     """Report what Excel hides from the person checking the file; return the rows to skip.
 
     A formula cell without a saved result has an unknown value (often a name or a date
     computed from another sheet): reading it as empty would drop or misread the row. A
-    hidden row is one nobody reviewing the file saw. Both are problems, so the file
-    imports nothing until they are fixed (save the file in Excel; unhide or delete the
-    rows). Only rows below the header count: a title above it does not reach the roll.
+    hidden row, or a hidden column the roll would read, is one nobody reviewing the file
+    saw. All are problems, so the file imports nothing until they are fixed (save the
+    file in Excel; unhide or delete the rows and columns). Only rows below the header
+    count: a title above it does not reach the roll.
     """
     marks = table.marks
     below = table.header_row
+    for position in sorted(marks.hidden_columns):
+        if position < len(headers) and position in indices.values():
+            problems.add(below, column_name(headers, position), "import.hidden_column")
     hidden = {number for number in marks.hidden_rows if number > below}
     with_data = {number for number, _ in table.rows}
     for number in sorted(hidden & with_data):

@@ -234,6 +234,9 @@ def _openpyxl_rows(sheet: Any, formulas: Any, marks: SheetMarks) -> Iterator[lis
     marks.hidden_rows.extend(
         number for number, dim in sorted(formulas.row_dimensions.items()) if dim.hidden
     )
+    for dim in formulas.column_dimensions.values():
+        if dim.hidden and dim.min:
+            marks.hidden_columns.update(range(dim.min - 1, dim.max or dim.min))
     for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), 1):
         row = []
         for position, cell in enumerate(cells):

@@ -29,6 +29,7 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|General', re.IGNORE
 _DATE_CODES = re.compile(r"[ymdhs]", re.IGNORECASE)
 _EPOCH_1900 = date(1899, 12, 30)  # serial 60 is Lotus's 29 Feb 1900; later serials agree
 _EPOCH_1904 = date(1904, 1, 1)
+_MAX_COLUMNS = 16384  # Excel's last column, XFD: a hidden range may say "to the end"
 
 
 def _local(name: str) -> str:
@@ -68,12 +69,13 @@ class SheetMarks:
 
     ``formulas`` are the cells (Excel row, 0-based column) holding a formula whose result
     was never saved (openpyxl and some exporters write formulas without one): their value
-    is unknown, not empty. ``hidden_rows`` are the rows hidden in Excel. The importer
+    is unknown, not empty. ``hidden_rows`` and ``hidden_columns`` are hidden in Excel. The importer
     reports both, because a volunteer checking the file in Excel would not see them.
     """
 
     formulas: list[tuple[int, int]] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
 
 
 class XlsxBook:
@@ -292,6 +294,9 @@ class _SheetReader:
             self.start(name.rpartition(":")[2], attrs)
         elif name == "rPh":
             self.phonetic += 1
+        elif name == "col" and attrs.get("hidden") in ("1", "true"):
+            first, last = int(attrs.get("min", "1")), int(attrs.get("max", "1"))
+            self.marks.hidden_columns.update(range(first - 1, min(last, _MAX_COLUMNS)))
 
     def end(self, name: str) -> None:
         if name == "v" or name == "t":
