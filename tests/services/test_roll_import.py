@@ -139,3 +139,30 @@ def test_a_workbook_with_a_hidden_row_imports_nothing(any_db: Database, tmp_path
 
     assert [p.row for p in rejected.value.problems] == [3]
     assert _people(any_db) == 0
+
+
+def test_the_command_line_names_the_hidden_sheet_it_did_not_read(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assembly_desk.cli import main
+    from assembly_desk.services.database import open_database
+
+    db = open_database(sqlite_url)
+    try:
+        make_assembly(db)
+    finally:
+        db.dispose()
+    wb = Workbook()
+    wb.active.title = "작년"
+    wb.active.sheet_state = "hidden"
+    ws = wb.create_sheet("올해")
+    ws.append(["성명", "생년월일"])
+    ws.append(["김민수", "1980-03-15"])
+    path = tmp_path / "roll.xlsx"
+    wb.save(path)
+    capsys.readouterr()
+
+    assert main(["--db", sqlite_url, "roll", "import", str(path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "숨겨진 시트 ‘작년’" in out and "‘올해’" in out

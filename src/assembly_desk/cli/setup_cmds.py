@@ -115,6 +115,8 @@ def _import(args: argparse.Namespace) -> int:
     print(t("cli.import_preview", rows=preview.total_rows, encoding=preview.encoding))
     for header, field in preview.mapping.items():
         print(f"  {header} → {t('field.' + field) if field else t('cli.ignored')}")
+    for notice in preview.notices:  # e.g. a hidden sheet that was not read
+        print(t("import.notices", text=notice.message()))
     if args.dry_run:
         for problem in preview.problems:
             print(problem.message())
