@@ -196,3 +196,13 @@ def test_the_command_line_says_what_is_wrong_with_a_long_desk_name(
     err = capsys.readouterr().err
     assert code == 2 and "데스크 이름" in err and "최대 40자" in err  # 2: bad input
     assert "Traceback" not in err and "DataError" not in err
+
+
+def test_full_width_phone_digits_still_give_the_last_four(any_db: Database) -> None:
+    aid = make_assembly(any_db)
+    form = roll.WalkIn("김민수", BIRTH, phone="０１０-１２３４-５６７８")  # typed with a Korean IME
+
+    with any_db.uow() as uow:
+        registration = roll.register_walk_in(uow, aid, form, "정문", FIXED_NOW)
+
+    assert registration.person.phone_last4 == "5678"

@@ -12,6 +12,7 @@ PostgreSQL refuse the same input with the same message.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -349,7 +350,8 @@ def _checked_record(form: WalkIn, now: datetime) -> RollRecord:
     tong, ban = form.tong.strip(), form.ban.strip()
     text_rules.check_text(tong, UNIT_MAX, "field.tong")
     text_rules.check_text(ban, UNIT_MAX, "field.ban")
-    digits = "".join(ch for ch in form.phone if ch.isdigit() and ch.isascii())
+    # NFKC first: a Korean IME may type full-width digits; only 0-9 then reach the column.
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", form.phone) if "0" <= ch <= "9")
     return RollRecord(
         row=0,
         name=name,
