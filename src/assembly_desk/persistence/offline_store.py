@@ -36,6 +36,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session
 
+from assembly_desk.domain.errors import DeskError
 from assembly_desk.persistence.models import OfflineScanRow, PersonRow
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ def connection_lost(exc: BaseException | None) -> bool:
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
+        if isinstance(exc, DeskError):
+            return False  # already a message for the user (the outage's own has its own test)
         if isinstance(exc, sa_exc.DBAPIError):
             if exc.connection_invalidated:
                 return True
@@ -71,7 +74,9 @@ def connection_lost(exc: BaseException | None) -> bool:
                 return True
         if isinstance(exc, psycopg.InterfaceError):
             return True  # "the connection is closed"
-        exc = exc.__cause__ or exc.__context__
+        # Only what the error was raised *from*: an exception merely raised while handling
+        # a driver error (its __context__) is about something else.
+        exc = exc.__cause__
     return False
 
 
