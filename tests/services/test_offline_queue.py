@@ -424,3 +424,32 @@ def test_a_pooled_connection_killed_by_the_outage_still_keeps_the_scan(
     assert backend.sync_offline().pending == 0
     assert backend.status().checked_in == 1
     assert backend.scan(codes[1]).outcome is Outcome.CHECKED_IN  # type: ignore[union-attr]
+
+
+def test_only_a_lost_connection_counts_as_an_outage() -> None:
+    """A deadlock or a cancelled statement is no outage; a DeskError is already words."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from assembly_desk.domain.errors import Refused
+    from assembly_desk.services.offline_queue import is_unreachable
+
+    def wrapped(orig: BaseException) -> OperationalError:
+        try:
+            raise OperationalError("SELECT 1", {}, orig) from orig
+        except OperationalError as exc:
+            return exc
+
+    assert is_unreachable(wrapped(psycopg.OperationalError("connection refused")))
+    assert is_unreachable(wrapped(psycopg.errors.AdminShutdown("terminating connection")))
+    assert is_unreachable(DatabaseUnreachable())
+    assert not is_unreachable(wrapped(psycopg.errors.DeadlockDetected("deadlock")))
+    assert not is_unreachable(wrapped(psycopg.errors.QueryCanceled("statement timeout")))
+    assert not is_unreachable(Refused("error.poll_closed"))
+    try:
+        try:
+            raise wrapped(psycopg.OperationalError("gone"))
+        except OperationalError:
+            raise ValueError("a bug while handling it") from None
+    except ValueError as bug:
+        assert not is_unreachable(bug)
