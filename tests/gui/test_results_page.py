@@ -136,24 +136,12 @@ def test_seed_count_sign_export_and_ready(
     assert page.commitment_state.text() == t("gui.results.seed.committed")
     assert not page.commit_button.isEnabled()
 
-    # 2. count with the seed: method, elected, rounds as counted
+    # 2. signers before the count (the count fixes the signature policy): counting now is
+    #    refused in words; the chair's key is made here, a witness's public file registered
     page.seed_edit.setText(SEED)
     page.count_button.click()
     settle(qtbot, window)
-    assert page.message.text().startswith("개표했습니다"), page.message.text()
-    assert status_of(page, closed) == t("gui.results.status.counted")
-    assert "1. A" in page.summary.text()
-    assert (page.rounds.rowCount(), page.rounds.columnCount()) == (3, 2)
-    rows = [page.rounds.row_key(r) for r in range(3)]
-    assert rows == ["A", "B", "C"]
-    assert [cell(page, r, 0) for r in range(3)] == ["4", "2", "3"]
-    assert [cell(page, r, 1) for r in (0, 2)] == ["6", "3"]
-    assert page.rounds.status(1, 0) == "eliminated"
-    assert page.rounds.status(0, 1) == "elected"
-    with db.uow() as uow:
-        assert tally.get_tally(uow, closed).seed == SEED
-
-    # 3. signers: the chair's key made here, a witness's public file registered
+    assert page.message.text() == t("tally.signers_first", chair=0, witnesses=0, need=1)
     chair_key = tmp_path / "chair.key.pem"
     page.ask_key = lambda _p: NewKey("김의장", "chair", CHAIR_PASS, str(chair_key))
     page.create_key_button.click()
@@ -169,6 +157,23 @@ def test_seed_count_sign_export_and_ready(
     assert [page.signers.item(r, 0).text() for r in range(2)] == ["김의장", "이참관"]
     assert page.signers.item(0, 2).text() == chair_fp
     assert page.signers.item(1, 1).text() == "참관인"
+
+    # 3. count with the seed: method, elected, rounds as counted
+    page.seed_edit.setText(SEED)
+    page.count_button.click()
+    settle(qtbot, window)
+    assert page.message.text().startswith("개표했습니다"), page.message.text()
+    assert status_of(page, closed) == t("gui.results.status.counted")
+    assert "1. A" in page.summary.text()
+    assert (page.rounds.rowCount(), page.rounds.columnCount()) == (3, 2)
+    rows = [page.rounds.row_key(r) for r in range(3)]
+    assert rows == ["A", "B", "C"]
+    assert [cell(page, r, 0) for r in range(3)] == ["4", "2", "3"]
+    assert [cell(page, r, 1) for r in (0, 2)] == ["6", "3"]
+    assert page.rounds.status(1, 0) == "eliminated"
+    assert page.rounds.status(0, 1) == "elected"
+    with db.uow() as uow:
+        assert tally.get_tally(uow, closed).seed == SEED
 
     # 4. export: wrong passphrase, an unregistered key, then the chair's signature
     out = tmp_path / "usb"

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
 from assembly_desk.domain.contests import ContestDefinition, VoterScope
-from assembly_desk.services import contests, tally, voting
+from assembly_desk.services import contests, signers, tally, voting
 from assembly_desk.services.database import Database
 from tests.ballots.helpers import close_poll, open_poll, setup
 from tests.conftest import FIXED_NOW
@@ -56,6 +56,13 @@ def election(
 
 
 def count(db: Database, contest_id: int, seed: str | None = None) -> tally.CountResult:
+    """Count as the results tab does; an assembly with no signers yet gets a chair and a
+    witness first, because the signature policy must be fixed before any count."""
+    with db.uow() as uow:
+        aid = contests.get_contest(uow, contest_id).assembly_id
+        if not signers.list_signers(uow, aid):
+            for key in DEFAULT_SIGNERS:
+                signers.register_signer(uow, aid, key[1], FIXED_NOW)
     with db.uow() as uow:
         return tally.count_contest(uow, contest_id, seed, FIXED_NOW)
 
@@ -65,3 +72,7 @@ def signer(name: str, role: str) -> tuple[Ed25519PrivateKey, PublicKeyInfo]:
     key = Ed25519PrivateKey.generate()
     public = public_key_hex(key)
     return key, PublicKeyInfo(name, role, public, fingerprint(public))
+
+
+#: The chair and witness that ``count`` registers when a test has not chosen its own.
+DEFAULT_SIGNERS = (signer("기본의장", "chair"), signer("기본참관", "witness"))

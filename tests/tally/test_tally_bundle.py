@@ -156,7 +156,7 @@ def test_ballots_entered_after_the_count_must_be_counted_again(
     with db.uow() as uow:
         voting.issue_paper(uow, contest.id, voters[1].id)
     close_poll(db, contest.id)
-    _register(db, aid, CHAIR[1])
+    _register(db, aid, CHAIR[1], WITNESS[1])
     count(db, contest.id)
     with db.uow() as uow:
         voting.record_paper_ballot(uow, contest.id, {"vote": "no"})
@@ -164,6 +164,7 @@ def test_ballots_entered_after_the_count_must_be_counted_again(
         tally.export_bundle(uow, aid, None, tmp_path / "x", [CHAIR], FIXED_NOW)
     assert err.value.key == "tally.stale_result"
     count(db, contest.id)
+    # Signed by the chair alone: the witness's required signature is missing.
     assert verify_bundle(_export(db, aid, tmp_path / "y", [CHAIR])).failures[0].name == "policy"
 
 
@@ -240,3 +241,22 @@ def test_weakening_the_policy_after_the_count_cannot_be_exported(
     with db.uow() as uow, pytest.raises(Refused) as err:
         tally.export_bundle(uow, aid, None, tmp_path / "x", [CHAIR], FIXED_NOW)
     assert err.value.key == "tally.policy_changed_after_count"
+
+
+def test_no_count_before_the_required_signers_are_registered(db: Database) -> None:
+    """The count fixes the signature policy; a count that no valid policy could ever sign is
+    refused, says who is missing, and leaves no result and no log entry behind."""
+    aid, cid = election(db, yes_no(), [{"vote": "yes"}])
+    with db.uow() as uow:
+        before = len(audit_log.entries(uow))
+    for registered, witnesses in (((), 0), ((CHAIR[1],), 0)):
+        _register(db, aid, *registered)
+        with db.uow() as uow, pytest.raises(Refused) as err:
+            tally.count_contest(uow, cid, None, FIXED_NOW)
+        assert (err.value.key, err.value.params["witnesses"]) == ("tally.signers_first", witnesses)
+    with db.uow() as uow:
+        assert tally.get_tally(uow, cid).result_hash is None
+        counted = [e for e in audit_log.entries(uow)[before:] if e["kind"] == "tally.counted"]
+    assert counted == []
+    _register(db, aid, WITNESS[1])
+    assert count(db, cid).ballots == 1

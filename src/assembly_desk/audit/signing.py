@@ -368,6 +368,15 @@ def _verify_record(message: bytes, record: Mapping[str, Any]) -> str | None:
     return None
 
 
+def unmet_by_keys(policy: SignaturePolicy) -> tuple[str, ...]:
+    """What the policy requires that no registered key could ever give (empty: satisfiable).
+
+    Counting asks this first: the policy is committed before the count, so a count made
+    while the chair's or a witness's key is missing could never be signed validly.
+    """
+    return _missing(policy, list(policy.signers))
+
+
 def _missing(policy: SignaturePolicy, valid: Sequence[PublicKeyInfo]) -> tuple[str, ...]:
     missing: list[str] = []
     roles_present = {signer.role for signer in valid}

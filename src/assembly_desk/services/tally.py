@@ -43,6 +43,7 @@ from assembly_desk.audit.bundle_schema import (
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_hash, nfc, sha256_hex
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
+from assembly_desk.audit.signing import unmet_by_keys
 from assembly_desk.audit.verify_commit import committed_policy
 from assembly_desk.counting import (
     CountOptions,
@@ -426,6 +427,16 @@ def count_contest(
     method, options = _options(uow, crow, defn, _rule_of(row), used_seed)
     selections = [sel for _id, sel in _selections(uow, contest_id)]
     result = _run(method, selections, options)
+    policy = signers.policy_for(uow, crow.assembly_id)
+    if unmet_by_keys(policy):
+        # The policy is committed by the count: with a required signer's key missing, this
+        # count could never be signed validly, and registering the key later would not help.
+        raise Refused(
+            "tally.signers_first",
+            chair=sum(1 for s in policy.signers if s.role == "chair"),
+            witnesses=sum(1 for s in policy.signers if s.role == policy.witness_role),
+            need=policy.min_witnesses,
+        )
     result_json = to_json_dict(result)
     digest = canonical_hash(result_json)
     entry = contest_entry(contest_key(contest_id), defn.title, method, options)
