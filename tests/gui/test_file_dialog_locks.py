@@ -28,7 +28,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QLabel, QMainWindow
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFileSystemModel,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Connection, text
 
@@ -107,7 +115,45 @@ def test_the_apps_dialog_keeps_every_lock(qtbot: QtBot, held: tuple[Database, Co
     before = lock_count(db_file)
     assert before >= 3
     dialog = file_dialogs.open_file_dialog(None, "roll", str(db_file.parent), "* (*)")
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)  # the type column asks type() as well
     _show_for(qtbot, dialog)
+    assert lock_count(db_file) == before
+
+
+def test_a_database_file_typed_in_is_refused_before_anyone_opens_it(
+    qtbot: QtBot, held: tuple[Database, Connection]
+) -> None:
+    """Hidden from the list, the file can still be typed; the picker then says no."""
+    db, _conn = held
+    db_file = _db_file(db)
+    before = lock_count(db_file)
+    seen: list[str] = []
+
+    def choose_the_database(tries: int = 50) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            if tries:
+                QTimer.singleShot(100, lambda: choose_the_database(tries - 1))
+            return
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert isinstance(name, QLineEdit)
+        name.setText(db_file.name)  # typed: a hidden file cannot be clicked
+        dialog.accept()
+        QTimer.singleShot(600, close_what_is_open)
+
+    def close_what_is_open() -> None:
+        """The refusal is read and closed; anything else modal is closed, so nothing hangs."""
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            seen.append(modal.text())
+            modal.accept()
+        elif modal is not None:
+            modal.close()
+
+    QTimer.singleShot(300, choose_the_database)
+    chosen = file_dialogs.get_open_file_name(None, "roll", str(db_file.parent), "* (*)")
+    assert chosen == ""
+    assert seen and db_file.name in seen[0] and "고를 수 없습니다" in seen[0]
     assert lock_count(db_file) == before
 
 
