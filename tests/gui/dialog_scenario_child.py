@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from assembly_desk.gui.desk_backend import DeskBackend
 from assembly_desk.gui.worker import DbWorker, JobError
-from assembly_desk.services.checkin import Outcome, ScanResult
+from assembly_desk.services.checkin import Outcome
 from assembly_desk.services.database import open_database
 from tests.gui.proc_locks import lock_count
 
@@ -65,11 +65,12 @@ def main(url: str, assembly_id: int) -> None:
             code = words[1]
             answer: list[str] = []
 
-            def done(result: ScanResult, code: str = code, answer: list[str] = answer) -> None:
-                if result.outcome is Outcome.CHECKED_IN:
+            def done(result: object, code: str = code, answer: list[str] = answer) -> None:
+                outcome = getattr(result, "outcome", None)  # a kept (offline) scan has none
+                if outcome is Outcome.CHECKED_IN:
                     answer.append(f"done {code}")
                 else:
-                    answer.append(f"failed {code} {result.outcome}")
+                    answer.append(f"failed {code} {outcome or type(result).__name__}")
 
             def failed(error: JobError, code: str = code, answer: list[str] = answer) -> None:
                 answer.append(f"failed {code} {error.message}")

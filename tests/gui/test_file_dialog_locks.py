@@ -44,7 +44,7 @@ from assembly_desk.gui import file_dialogs
 from assembly_desk.gui.app import add_location_warning
 from assembly_desk.services.database import Database, open_database
 from tests.conftest import make_assembly
-from tests.gui.conftest import open_window
+from tests.gui.conftest import open_window, scanner_types, wait_banner
 from tests.gui.proc_locks import lock_count
 from tests.services.helpers import add_person
 
@@ -260,6 +260,34 @@ def test_the_window_warns_about_a_database_in_documents(
     label = add_location_warning(window, f"sqlite:///{tmp_path / 'Documents' / 'd.sqlite3'}")
     assert isinstance(label, QLabel) and "문서 폴더" in label.text()
     assert label in window.statusBar().findChildren(QLabel)
+
+
+def test_the_desk_and_the_status_line_say_that_saving_stopped(qtbot: QtBot, db: Database) -> None:
+    """After the WAL went (another process checkpointed and deleted it), the next scan is
+    refused in words and the status refresh says the same within a few seconds."""
+    aid = make_assembly(db)
+    first = add_person(db, aid, "이영희", date(1975, 6, 1))
+    second = add_person(db, aid, "김민수", date(1980, 3, 15))
+    window = open_window(qtbot, db, aid)
+    page = window.desk_page
+    scanner_types(qtbot, page, first.card_code)
+    wait_banner(qtbot, page, "green")
+    db_file = _db_file(db)
+    script = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " c.execute('PRAGMA wal_checkpoint(TRUNCATE)').fetchall()"
+    )
+    subprocess.run([sys.executable, "-c", script, str(db_file)], timeout=60, check=True)
+    for suffix in ("-wal", "-shm"):
+        db_file.with_name(db_file.name + suffix).unlink()
+    scanner_types(qtbot, page, second.card_code)
+    wait_banner(qtbot, page, "fault")
+    shown = page.banner.headline.text() + page.banner.detail.text()
+    assert "데이터베이스 파일이 바뀌었거나 지워졌습니다" in shown
+    qtbot.waitUntil(
+        lambda: "저장을 멈췄습니다" in window.statusBar().currentMessage(), timeout=10_000
+    )
+    window.shutdown()
 
 
 # -- the scenario, with a kill at the end ----------------------------------------------------
