@@ -8,6 +8,7 @@ because a green run that silently skipped them would prove nothing.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -28,7 +29,7 @@ from assembly_desk.domain.assembly import (
 )
 from assembly_desk.i18n import set_language
 from assembly_desk.services import assemblies
-from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.database import Database, default_box_dir, open_database
 
 PG_ADMIN_URL = os.environ.get(
     "ASSEMBLY_DESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -78,6 +79,8 @@ def drop_pg_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    # The ballot boxes this laptop kept for that database (in the user's data folder).
+    shutil.rmtree(default_box_dir(url), ignore_errors=True)
 
 
 @pytest.fixture
