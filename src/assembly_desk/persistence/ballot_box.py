@@ -232,16 +232,19 @@ class BallotBox:
 
     def _load(self) -> None:
         self._ballots.clear()
-        taken: set[int] = set()
-        for index in range(self._capacity):
-            raw = os.pread(self._fd, SLOT_SIZE, HEADER_SIZE + index * SLOT_SIZE)
-            if len(raw) < SLOT_SIZE:
-                raw = raw + bytes(SLOT_SIZE - len(raw))
-            stored = _decode_slot(index, raw)
-            if stored is not None:
-                self._ballots[index] = stored
-                taken.add(index)
-        self._free = [i for i in range(self._capacity) if i not in taken]
+        chunk = 256  # slots per read: 1 MiB
+        for first in range(0, self._capacity, chunk):
+            count = min(chunk, self._capacity - first)
+            raw = os.pread(self._fd, count * SLOT_SIZE, HEADER_SIZE + first * SLOT_SIZE)
+            raw = raw + bytes(count * SLOT_SIZE - len(raw))
+            for offset in range(count):
+                part = raw[offset * SLOT_SIZE : (offset + 1) * SLOT_SIZE]
+                if part[:2] != _SLOT_MAGIC:
+                    continue
+                stored = _decode_slot(first + offset, part)
+                if stored is not None:
+                    self._ballots[first + offset] = stored
+        self._free = [i for i in range(self._capacity) if i not in self._ballots]
         self._pending = {s for s, b in self._ballots.items() if b.state is SlotState.PENDING}
 
     def ballots(self, contest_id: int | None = None) -> list[StoredBallot]:
@@ -378,28 +381,28 @@ class BallotBox:
 def _write_file(
     path: Path, station_id: str, realm: str, capacity: int, slots: dict[int, StoredBallot]
 ) -> None:
-    """Write a whole box file (header, then every slot) and make it durable."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    """Write a whole box file (header, every slot) and make it durable.
+
+    Every slot is written (zeros where empty) before the file is used, so its disk blocks
+    are laid out at creation, not in the order ballots arrive, and a later ballot write is
+    a plain overwrite whose sync has no allocation to record. (``posix_fallocate`` would be
+    faster here but leaves "unwritten" extents, and converting one at each cast made every
+    cast's sync slower.)
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags, 0o600)
     try:
         header = _HEADER.pack(
             MAGIC, SLOT_SIZE, capacity, 0, bytes.fromhex(station_id), bytes.fromhex(realm)
         )
         os.write(fd, header + bytes(HEADER_SIZE - len(header)))
-        empty = bytes(SLOT_SIZE)
-        chunk: list[bytes] = []
-        for index in range(capacity):
-            b = slots.get(index)
-            chunk.append(
-                empty
-                if b is None
-                else _encode_slot(b.state, b.contest_id, b.ballot_id, b.selection_json)
-            )
-            if len(chunk) == 256:
-                os.write(fd, b"".join(chunk))
-                chunk = []
-        if chunk:
-            os.write(fd, b"".join(chunk))
+        size = capacity * SLOT_SIZE
+        empty = bytes(SLOT_SIZE * 256)
+        for start in range(0, size, len(empty)):
+            os.pwrite(fd, empty[: min(len(empty), size - start)], HEADER_SIZE + start)
+        for index, b in slots.items():
+            data = _encode_slot(b.state, b.contest_id, b.ballot_id, b.selection_json)
+            os.pwrite(fd, data, HEADER_SIZE + index * SLOT_SIZE)
         os.fsync(fd)
     finally:
         os.close(fd)
