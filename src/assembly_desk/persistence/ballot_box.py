@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
+from assembly_desk.persistence.private_files import fsync_dir, private_folder
+
 try:  # POSIX; Windows keeps the file open exclusively instead (see _lock)
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -118,25 +120,6 @@ def _decode_slot(index: int, raw: bytes) -> StoredBallot | None:
     return StoredBallot(index, SlotState(state), contest_id, ballot_id.hex(), text)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file durable (the directory entry too). No-op where unsupported."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def private_folder(folder: Path) -> Path:
-    """Create ``folder`` (and parents) readable by the owner only, tightening an existing one."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
-    return folder
-
-
 class BallotBox:
     """One station's box file. Thread-safe; use it from one process at a time."""
 
@@ -170,7 +153,7 @@ class BallotBox:
         try:
             _lock(fd)
             os.replace(hidden, path)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         except BaseException:
             os.close(fd)
             raise
@@ -369,7 +352,7 @@ class BallotBox:
         fd = os.open(tmp, flags)
         _lock(fd)
         os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         os.close(self._fd)
         self._fd = fd
         self._capacity = capacity

@@ -19,10 +19,9 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
 from assembly_desk.persistence import db_file_guard
+from assembly_desk.persistence.private_files import FILE_MODE, FOLDER_MODE, tighten
 
 ENV_VAR = "ASSEMBLY_DESK_DB"
-FOLDER_MODE = 0o700
-FILE_MODE = 0o600
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
@@ -30,16 +29,8 @@ def data_folder() -> Path:
     """The app's own data folder, created (and kept) owner-only."""
     folder = Path(user_data_dir("assembly-desk", appauthor=False))
     folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-    _chmod(folder, FOLDER_MODE)
+    tighten(folder, FOLDER_MODE)
     return folder
-
-
-def _chmod(path: Path, mode: int) -> None:
-    """Tighten ``path`` to ``mode`` where POSIX modes apply; best effort elsewhere."""
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(FileNotFoundError):
-        os.chmod(path, mode)
 
 
 def _prepare_sqlite_file(db_path: Path) -> None:
@@ -60,7 +51,7 @@ def _prepare_sqlite_file(db_path: Path) -> None:
 def secure_sqlite_files(db_path: Path) -> None:
     """Make the database and its -wal, -shm and -journal files owner-only (if present)."""
     for suffix in SQLITE_SUFFIXES:
-        _chmod(db_path.with_name(db_path.name + suffix), FILE_MODE)
+        tighten(db_path.with_name(db_path.name + suffix), FILE_MODE)
 
 
 def default_url() -> str:

@@ -38,11 +38,10 @@ from sqlalchemy.orm import Session
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.persistence.models import OfflineScanRow, PersonRow
+from assembly_desk.persistence.private_files import FILE_MODE, FOLDER_MODE, fsync_dir, tighten
 
 log = logging.getLogger(__name__)
 
-FOLDER_MODE = 0o700
-FILE_MODE = 0o600
 
 # SQLSTATE classes that mean the server, not the statement, is the problem: 08 connection
 # exception, 57P01-57P03 admin/crash shutdown and "cannot connect now" (starting up).
@@ -138,22 +137,6 @@ class StoredScan:
         }
 
 
-def _chmod(path: Path, mode: int) -> None:
-    if sys.platform != "win32":
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(path, mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class LocalScanFile:
     """The append-only queue file. One per (laptop user, venue database)."""
 
@@ -175,7 +158,7 @@ class LocalScanFile:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
             with contextlib.suppress(FileNotFoundError):
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
 
     def pending(self) -> list[StoredScan]:
         """Kept scans not yet marked sent, oldest first."""
@@ -215,7 +198,7 @@ class LocalScanFile:
         folder = self.path.parent
         created_folder = not folder.exists()
         folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        _chmod(folder, FOLDER_MODE)
+        tighten(folder, FOLDER_MODE)
         line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         created = not self.path.exists()
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
@@ -234,9 +217,9 @@ class LocalScanFile:
         finally:
             os.close(fd)
         if created or created_folder:
-            _fsync_dir(folder)
+            fsync_dir(folder)
             if created_folder:
-                _fsync_dir(folder.parent)
+                fsync_dir(folder.parent)
 
 
 # -- the database side --------------------------------------------------------------------
