@@ -290,3 +290,15 @@ def test_a_window_closed_and_shown_again_still_verifies(
     window.show()
     open_and_wait(qtbot, window, bundle)
     assert window.banner.state == "valid"
+
+
+def test_the_demo_bundle_is_valid_and_one_changed_vote_is_not(tmp_path: Path) -> None:
+    """The window's demo (and the docs' screenshots) must show what an honest bundle looks
+    like under today's checks, policy and result commitments included."""
+    from assembly_desk.gui.auditor_demo import tamper_one_vote, write_demo_bundle
+
+    bundle = write_demo_bundle(tmp_path / "demo")
+    report = verify_bundle(bundle)
+    assert (report.exit_code, report.failures) == (0, [])
+    tamper_one_vote(bundle)
+    assert verify_bundle(bundle).exit_code == 1

@@ -20,10 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assembly_desk.audit.bundle import write_bundle
 from assembly_desk.audit.bundle_schema import ballot_from_cvr, contest_entry
+from assembly_desk.audit.canonical import canonical_hash
 from assembly_desk.audit.chain import GENESIS, make_entry
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
 from assembly_desk.audit.signing import SignaturePolicy
-from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment
+from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment, to_json_dict
 
 SEED = "공개추첨 주사위 4-1-6"
 _T0 = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
@@ -86,18 +87,25 @@ def write_demo_bundle(out: Path) -> Path:
         cid: count(method, [ballot_from_cvr(c) for c in cvrs if c["contest"] == cid], opts)
         for cid, (method, opts) in options.items()
     }
+    policy = SignaturePolicy(signers=(chair[1], witness[1], late[1]))
+    # What verify holds the bundle to: the policy recorded before the counts, and each
+    # count's result hash, as the services log them.
     events: list[tuple[str, dict[str, Any]]] = [
-        ("seed.committed", {"contest": IRV_ID, "commitment": seed_commitment(SEED)})
+        ("signature.policy_set", {"assembly": 1, "policy": policy.to_dict()}),
+        ("seed.committed", {"contest": IRV_ID, "commitment": seed_commitment(SEED)}),
     ]
     for cid in options:
         events.append(("poll.opened", {"contest": cid}))
         events.append(("poll.closed", {"contest": cid, "cast": 60}))
+    for cid, result in results.items():
+        digest = canonical_hash(to_json_dict(result))
+        counted = {"assembly": 1, "contest_key": cid, "result_sha256": digest}
+        events.append(("tally.counted", counted))
     entries, prev = [], GENESIS
     for seq, (kind, data) in enumerate(events, start=1):
         entry = make_entry(prev, seq, _T0.replace(minute=seq), kind, data)
         entries.append(entry)
         prev = entry["hash"]
-    policy = SignaturePolicy(signers=(chair[1], witness[1], late[1]))
     manifest = {
         "assembly": {"title": "성산1동 주민총회", "date": "2026-11-28", "district": "성산1동"},
         "contests": contests,
