@@ -35,13 +35,11 @@ the same file). Files are created owner-only (0600) in an owner-only folder (070
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -405,49 +403,3 @@ def box_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(folder.glob(f"box-*{SUFFIX}"))
-
-
-class BoxRoom:
-    """Where a database's ballot boxes live on this laptop, and this process's own box.
-
-    A process opens its station box the first time it casts; leftover boxes in the folder
-    (a station that crashed, a laptop that was restarted) are opened only to deliver or
-    recover their ballots, never to cast into.
-    """
-
-    def __init__(self, folder: Path, realm: str) -> None:
-        self.folder = folder
-        self.realm = realm
-        self._own: BallotBox | None = None
-        self._lock = threading.Lock()
-
-    def station_box(self) -> BallotBox:
-        with self._lock:
-            if self._own is None or not self._own.is_open:
-                self._own = BallotBox.open_or_create(self.folder, self.realm)
-            return self._own
-
-    @contextlib.contextmanager
-    def local_boxes(self) -> Iterator[list[BallotBox]]:
-        """This process's box (if open) and every other box here that no station holds."""
-        with self._lock:
-            own = self._own if self._own is not None and self._own.is_open else None
-        borrowed: list[BallotBox] = []
-        for path in box_files(self.folder):
-            if own is not None and path == own.path:
-                continue
-            try:
-                borrowed.append(BallotBox.open(path, self.realm))
-            except BoxError:
-                continue  # another station process holds it and will deliver it itself
-        try:
-            yield ([own] if own is not None else []) + borrowed
-        finally:
-            for box in borrowed:
-                box.close()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._own is not None:
-                self._own.close()
-                self._own = None

@@ -7,7 +7,8 @@ from types import TracebackType
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from assembly_desk.persistence.ballot_box import BallotBox, BoxRoom
+from assembly_desk.persistence.ballot_box import BallotBox
+from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import is_postgres
 
 # Arbitrary constant naming the audit-chain lock in pg_advisory_xact_lock.

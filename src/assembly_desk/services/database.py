@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.persistence import ballot_store, migrate
-from assembly_desk.persistence.ballot_box import BoxRoom, box_files
+from assembly_desk.persistence.ballot_box import box_files
+from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import voting
