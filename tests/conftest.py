@@ -28,7 +28,7 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import set_language
-from assembly_desk.services import assemblies
+from assembly_desk.services import assemblies, chair_passphrase
 from assembly_desk.services.database import Database, default_box_dir, open_database
 
 PG_ADMIN_URL = os.environ.get(
@@ -50,6 +50,19 @@ def _pg_available() -> str | None:
 
 
 _PG_PROBLEM = _pg_available()
+
+
+@pytest.fixture(autouse=True)
+def _quick_chair_kdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New chair passphrase hashes at scrypt N=2**12 instead of the product's 2**17.
+
+    At about half a second per hash and check, the product's cost turned every test that
+    sets a passphrase, opens and closes a poll into 1.3 s of hashing. A stored hash carries
+    its own parameters, so nothing else changes; the tests of the cost itself (marked
+    ``real_kdf``) and every test in another process keep the product's value.
+    """
+    if request.node.get_closest_marker("real_kdf") is None:
+        monkeypatch.setattr(chair_passphrase, "_SCRYPT_N", 2**12)
 
 
 @pytest.fixture(autouse=True)

@@ -151,6 +151,7 @@ def test_failures_are_counted_per_assembly(db: Database) -> None:
     assert leave(db, other, CHAIR, 2)  # the other assembly's chair is not held up
 
 
+@pytest.mark.real_kdf
 def test_new_hashes_cost_what_the_key_files_cost_and_old_ones_still_verify(
     db: Database,
 ) -> None:
