@@ -207,17 +207,8 @@ def send(
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
-    """A kept scan the chair must look at, ready to show."""
-
-    scan_id: str
-    scanned_at: datetime
-    desk: str
-    code: str
-    outcome: str
-    person_name: str | None
-    other_desk: str
-    other_at: datetime | None
+class Conflict(offline_store.ConflictRecord):
+    """A kept scan the chair must look at (its times in UTC), ready to show."""
 
     def who(self, lang: str | None = None) -> str:
         return self.person_name or t("outage.unknown_person", lang)
