@@ -13,7 +13,7 @@ from typing import Any
 
 from assembly_desk.audit.bundle_schema import AUDIT_FILE, CVR_FILE, MANIFEST_FILE, is_hex
 from assembly_desk.audit.canonical import sha256_hex
-from assembly_desk.audit.chain import contains_head, verify_chain
+from assembly_desk.audit.chain import contains_head
 from assembly_desk.audit.signing import SignaturePolicy, check_policy
 from assembly_desk.audit.verify_parse import Parsed
 from assembly_desk.audit.verify_report import Check, Msg
@@ -199,7 +199,7 @@ def check_audit(p: Parsed, since_head: str | None) -> list[Check]:
     checks: list[Check] = []
     actual = sha256_hex(p.raw[AUDIT_FILE])
     listed = p.manifest["files"][AUDIT_FILE]
-    chain = verify_chain(p.audit)
+    chain = p.chain
     if actual != listed:
         checks.append(
             Check(

@@ -28,7 +28,6 @@ from typing import Any
 
 from assembly_desk.audit.bundle_schema import is_hex
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_hash
-from assembly_desk.audit.chain import verify_chain
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint
 from assembly_desk.audit.signing import (
     COUNT_EVENT,
@@ -188,7 +187,7 @@ def _differences(recorded: Mapping[str, Any], stated: Mapping[str, Any]) -> list
 def check_policy_commitment(p: Parsed) -> list[Check]:
     """The manifest's policy equals the one the chain recorded before each first count."""
     name = "policy_commitment"
-    if not p.audit or not verify_chain(p.audit).ok:
+    if not p.audit or not p.chain.ok:
         return [Check(name, False, "verify.commitment.no_chain")]
     stated = p.manifest["policy"]
     failures: list[Check] = []
@@ -229,7 +228,7 @@ def check_policy_commitment(p: Parsed) -> list[Check]:
 def check_result_commitment(p: Parsed) -> list[Check]:
     """Each signed result hashes to the ``result_sha256`` its last count logged."""
     name = "result_commitment"
-    if not p.audit or not verify_chain(p.audit).ok:
+    if not p.audit or not p.chain.ok:
         return [Check(name, False, "verify.commitment.no_chain")]
     results = p.tally["body"]["results"]
     failures: list[Check] = []

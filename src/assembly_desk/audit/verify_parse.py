@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assembly_desk.audit.bundle import plain_json_is_canonical
@@ -26,7 +26,7 @@ from assembly_desk.audit.bundle_schema import (
     validate_tally,
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
-from assembly_desk.audit.chain import JsonlError, load_jsonl
+from assembly_desk.audit.chain import ChainReport, JsonlError, load_jsonl, verify_chain
 from assembly_desk.audit.verify_read import BundleUnreadable, load_json_file
 from assembly_desk.counting import Ballot
 
@@ -43,6 +43,12 @@ class Parsed:
     cvrs: list[tuple[str, str]]  # (id, contest) in file order
     ballots: dict[str, list[Ballot]]
     audit: list[dict[str, Any]]
+    #: The audit chain checked once here, for every check that needs it (hashing a long
+    #: chain is the costly part, and three checks ask).
+    chain: ChainReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chain = verify_chain(self.audit)
 
 
 def _refuse_float(text: str) -> Any:
