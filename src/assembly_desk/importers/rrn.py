@@ -33,11 +33,6 @@ _RRN = re.compile(
 Row = tuple[int, list[str]]
 
 
-def contains(text: str) -> bool:
-    """True when the text holds something shaped like a 주민등록번호."""
-    return _RRN.search(text) is not None
-
-
 def mask(text: str) -> str:
     """The text with every 주민등록번호-shaped number blanked out."""
     return _RRN.sub(MASK, text)
