@@ -1,16 +1,11 @@
 """The station's ballot box: a file of fixed slots, each ballot written in place at a random one.
 
-Why not the database: a database keeps history. SQLite's write-ahead log holds page images
-in commit order, a b-tree page stores its cells in insertion order, and PostgreSQL stamps
-every row with its transaction id and keeps old tuple images in its heap and its WAL
-archive. A ballot written in the same transaction as "ballot issued to P" sits beside it
-in all of these, and a ballot written in any transaction of its own still records *when*
-it was written relative to the issues around it. Whoever holds those files could pair
-voters with ballots or recover the cast order (DESIGN.md, "Ballot secrecy"; Molnar, Kohno,
-Sastry and Wagner, "How to store ballots on a voting machine", IEEE S&P 2006).
-
-This file is history-independent instead: its bytes depend only on the *set* of ballots in
-it and on random slot choices, never on the order they arrived in.
+Why not the database: a database keeps history (SQLite's WAL and b-tree cell order,
+PostgreSQL's ``xmin``, heap and WAL archive), so a ballot stored there could be paired
+with its voter or its cast order recovered (docs/architecture.md, "Ballot secrecy in
+storage"; Molnar, Kohno, Sastry and Wagner, IEEE S&P 2006). This file is
+history-independent instead: its bytes depend only on the *set* of ballots in it and on
+random slot choices, never on the order they arrived in.
 
 * A fixed header, then ``capacity`` slots of ``SLOT_SIZE`` bytes. An empty slot is all
   zeros; a discarded or delivered ballot is zeroed again, so it leaves no trace in the file.
@@ -28,9 +23,8 @@ synced: a lost mark leaves the slot PENDING, which settles the same way). On
 reopening, a ``PENDING`` slot is kept or zeroed by comparing this station's issue count in
 the database with the box's ``CAST`` count, never by pairing anything with anyone.
 
-One process at a time uses a box: it holds an ``flock`` on the file (unlike POSIX record
-locks, an ``flock`` is not dropped when some other code in the process opens and closes
-the same file). Files are created owner-only (0600) in an owner-only folder (0700).
+One process at a time uses a box: it holds an ``flock`` (which, unlike a POSIX record lock,
+survives other code closing the same file). Owner-only files (0600) and folder (0700).
 """
 
 from __future__ import annotations
@@ -250,9 +244,7 @@ class BallotBox:
     def count(self, contest_id: int, state: SlotState = SlotState.CAST) -> int:
         with self._lock:
             return sum(
-                1
-                for b in self._ballots.values()
-                if b.contest_id == contest_id and b.state is state
+                1 for b in self._ballots.values() if b.contest_id == contest_id and b.state is state
             )
 
     @property
@@ -342,8 +334,7 @@ class BallotBox:
             slot = order[pick]
             order[pick] = order[-1]
             order.pop()
-            placed[slot] = StoredBallot(slot, b.state, b.contest_id, b.ballot_id,
-                                        b.selection_json)
+            placed[slot] = StoredBallot(slot, b.state, b.contest_id, b.ballot_id, b.selection_json)
         tmp = self.path.with_name(self.path.name + ".tmp")
         _write_file(tmp, self.station_id, self.realm, capacity, placed)
         flags = os.O_RDWR | getattr(os, "O_BINARY", 0)
