@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from .ballots import Ballot
-from .ranked import prepare
+from .ranking_groups import prepare
 from .results import ZERO, Result, Round, Transfer
 from .ties import TieBreaker, TieRule
 

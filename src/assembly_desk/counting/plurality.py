@@ -20,7 +20,7 @@ from fractions import Fraction
 from . import candidates as cand
 from . import validity
 from .ballots import Ballot, ChoiceBallot
-from .ranking import top
+from .top_by_tally import top
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
 

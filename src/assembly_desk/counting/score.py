@@ -28,7 +28,7 @@ from fractions import Fraction
 from . import candidates as cand
 from . import validity
 from .ballots import Ballot, Number, ScoreBallot
-from .ranking import top
+from .top_by_tally import top
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
 

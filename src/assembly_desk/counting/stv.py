@@ -29,7 +29,7 @@ from fractions import Fraction
 
 from .ballots import Ballot
 from .irv import EXCLUDE
-from .ranked import prepare
+from .ranking_groups import prepare
 from .results import Result, Round, Transfer
 from .ties import TieBreaker, TieRule
 
