@@ -237,7 +237,7 @@ def test_unlock_lists_open_contests_not_yet_voted(db: Database) -> None:
     assert [c.id for c in unlock.contests] == [first.id, second.id]
     assert all(c.state is PollState.OPEN for c in unlock.contests)
     assert draft.id not in [c.id for c in unlock.contests]
-    assert unlock.message("en") == "2 contest(s) to vote in"
+    assert unlock.message("en") == "2 contests to vote in"
     _cast(db, first.id, voters[0].id, {"vote": "yes"})
     assert [c.id for c in _unlock(db, aid, voters[0].code).contests] == [second.id]
     _cast(db, second.id, voters[0].id, {"choices": ["김민수"]})

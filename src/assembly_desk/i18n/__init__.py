@@ -3,6 +3,17 @@
 Messages live in ``catalogue/*.json`` as ``{"key": {"ko": "...", "en": "..."}}``: both
 languages side by side, so a missing translation shows up in review and in
 ``tests/test_i18n.py``. Korean is the default; the system locale or a setting switches it.
+
+Plural forms are written inside the message, in the field of the number that decides
+them: ``"{papers} {papers:plural:paper|papers}"`` (see :mod:`assembly_desk.i18n.plural`).
+We chose this over gettext with Babel and over a per-message ``{"one": ..., "other": ...}``
+form because several messages carry two or three counts ("{cvrs} CVRs, {entries} audit
+entries, {signatures} signatures"): ``ngettext`` and a per-message form both choose by one
+number only, and would need a sentence split or 2^n variants. Gettext would also move the
+texts into ``.po`` files, one language per file, losing the side-by-side review this
+catalogue exists for, and Babel would be a dependency for two languages whose rules are
+one line each (English: 1 is ``one``, all else ``other``; Korean: a single form).
+Callers need not change: the plural choice reads the parameter they already pass.
 """
 
 from __future__ import annotations
@@ -14,6 +25,8 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from assembly_desk.i18n.plural import render
 
 LANGUAGES = ("ko", "en")
 _current = "ko"
@@ -72,13 +85,17 @@ def on_language_change(listener: Callable[[str], None]) -> None:
 def t(key: str, lang: str | None = None, **params: Any) -> str:
     """The message for ``key`` in ``lang`` (default: current), with ``{name}`` filled in.
 
+    Plural fields (``{n:plural:paper|papers}``) are chosen by the number passed for them.
     An unknown key returns the key itself so a slip shows on screen instead of crashing a desk.
     """
     texts = catalogue().get(key)
     if texts is None:
         return key
-    text = texts.get(lang or _current) or texts.get("ko") or key
-    return text.format(**params) if params else text
+    chosen = lang or _current
+    text = texts.get(chosen) or texts.get("ko") or key
+    if chosen not in texts:
+        chosen = "ko"
+    return render(text, chosen, params) if params else text
 
 
 _current = system_language()
