@@ -33,11 +33,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from _common import pg_database, summary_ms, timed
-from assembly_desk.gui.count_entry_page import CountEntryPage
-from assembly_desk.gui.worker import DbWorker
+from assembly_desk.gui.count_entry.page import CountEntryPage
+from assembly_desk.gui.widgets.worker import DbWorker
 from assembly_desk.services import count_entry
 from assembly_desk.services.count_entry import Side
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade.count_entry import CountEntryService
 
 
 def send(widget: QWidget, ch: str) -> None:
@@ -48,7 +49,7 @@ def send(widget: QWidget, ch: str) -> None:
 
 def open_page(app: QApplication, db: Database, aid: int) -> tuple[CountEntryPage, DbWorker]:
     worker = DbWorker()
-    page = CountEntryPage(worker, db, lambda: aid)
+    page = CountEntryPage(worker, CountEntryService(db), lambda: aid)
     page.resize(1280, 800)
     page.show()
     wait(app, lambda: page.pad is not None and page._loaded_key is not None)

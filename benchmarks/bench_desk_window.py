@@ -46,6 +46,7 @@ from assembly_desk.importers.synthetic import generate_sample_csv
 from assembly_desk.persistence.models import PersonRow
 from assembly_desk.services import assemblies, roll
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade import Services
 
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 P95_TARGET_MS = 50.0
@@ -84,7 +85,7 @@ def bench_scans(db: Database, aid: int, scans: int, live_scans: int) -> list[flo
     assert isinstance(app, QApplication)
     apply_korean_font(app)
     t_open = time.perf_counter()
-    window = MainWindow(db, "bench-desk", aid, sounds=False, video_inputs=lambda: [])
+    window = MainWindow(Services(db), "bench-desk", aid, sounds=False, video_inputs=lambda: [])
     window.resize(1280, 800)
     window.show()
     pump_until(app, lambda: window.is_ready)

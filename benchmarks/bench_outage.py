@@ -39,13 +39,13 @@ from assembly_desk.domain.assembly import (
     QuorumKind,
     QuorumRule,
 )
-from assembly_desk.gui.desk_backend import DeskBackend
 from assembly_desk.persistence.models import CheckInRow, OfflineScanRow
 from assembly_desk.services import assemblies, roll
 from assembly_desk.services import status as status_service
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database, open_database
 from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.facade.desk import DeskService
 from assembly_desk.services.offline_queue import DatabaseUnreachable, QueuedScan
 
 RETRY_SECONDS = 2.0
@@ -86,7 +86,7 @@ def _count(db: Database, model: type) -> int:
         return int(uow.session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def _try_send(backend: DeskBackend) -> bool:
+def _try_send(backend: DeskService) -> bool:
     try:
         return backend.sync_offline().pending == 0
     except DatabaseUnreachable:
@@ -121,7 +121,7 @@ def _scenario(
     aid = _assembly(direct)
     planned = int(seconds / every)
     codes = _people(direct, aid, planned + 10)
-    backend = DeskBackend(desk_db, "1번 데스크", folder / "queue.jsonl")
+    backend = DeskService(desk_db, "1번 데스크", folder / "queue.jsonl")
     backend.open(aid)
     other = DeskSession(direct, aid, "2번 데스크")
     for code in codes[:5]:  # a few live check-ins before the outage
@@ -167,7 +167,7 @@ def _scenario(
 
     # The crash: the queue sent but its file as it was before (marks never written).
     shutil.copy2(before_send, backend.queue.path)
-    resend = DeskBackend(desk_db, "1번 데스크", folder / "queue.jsonl")
+    resend = DeskService(desk_db, "1번 데스크", folder / "queue.jsonl")
     resend.open(aid)
     report = resend.sync_offline().report
     duplicates_created = _count(direct, CheckInRow) - checkins

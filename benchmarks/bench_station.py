@@ -31,11 +31,11 @@ from sqlalchemy import func, select
 
 from _common import percentile, summary_ms
 from assembly_desk.gui.fonts import apply_korean_font
-from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_state import Phase
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.station.state import Phase
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.persistence.models_ballots import BallotRow
 from assembly_desk.services.database import open_database
+from assembly_desk.services.facade.station import StationService
 from bench_cast import _prepare
 
 
@@ -59,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'station.sqlite3'}")
         aid, _cid, voters = _prepare(db, max(args.roll, args.voters))
-        station = StationWindow(StationBackend(db, aid), thanks_s=0, ask=lambda _p: None)
+        station = StationWindow(StationService(db, aid), thanks_s=0, ask=lambda _p: None)
         station.resize(1280, 800)
         station.show()
         app.processEvents()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from assembly_desk.gui.auditor_launch import save_auditor_screenshots
+from assembly_desk.gui.auditor.launch import save_auditor_screenshots
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 

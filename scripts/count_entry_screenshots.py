@@ -31,12 +31,13 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.domain.contests import BallotType, ContestDefinition
-from assembly_desk.gui.count_entry_page import CountEntryPage
+from assembly_desk.gui.count_entry.page import CountEntryPage
 from assembly_desk.gui.fonts import apply_korean_font
-from assembly_desk.gui.worker import DbWorker
+from assembly_desk.gui.widgets.worker import DbWorker
 from assembly_desk.i18n import set_language
 from assembly_desk.services import assemblies, contests, count_entry, voting
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade.count_entry import CountEntryService
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def demo_contest(db: Database, papers: int) -> tuple[int, int]:
 
 def shoot_count_entry(app: QApplication, db: Database, aid: int, path: Path) -> Path:
     worker = DbWorker()
-    page = CountEntryPage(worker, db, lambda: aid)
+    page = CountEntryPage(worker, CountEntryService(db), lambda: aid)
     page.resize(1280, 800)
     page.show()
     wait(app, lambda: page.pad is not None and page._loaded_key is not None)

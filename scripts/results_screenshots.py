@@ -38,6 +38,7 @@ from assembly_desk.gui.main_window import RESULTS, MainWindow
 from assembly_desk.i18n import set_language
 from assembly_desk.services import assemblies, contests, signers, tally, voting
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade import Services
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
@@ -130,7 +131,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'results.sqlite3'}")
         aid, budget = demo(db)
-        window = MainWindow(db, "의장석", aid, sounds=False, video_inputs=lambda: [])
+        window = MainWindow(Services(db), "의장석", aid, sounds=False, video_inputs=lambda: [])
         window.resize(1280, 800)
         window.show()
         wait(app, lambda: window.is_ready and window.worker.pending() == 0)

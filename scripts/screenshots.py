@@ -29,6 +29,7 @@ from assembly_desk.importers.synthetic import generate_sample_csv
 from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.services.database import open_database
 from assembly_desk.services.demo import run_demo
+from assembly_desk.services.facade import Services
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 
@@ -80,7 +81,7 @@ def main() -> int:
         db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
         report = run_demo(db, folder / "demo", residents=300)
         codes = pick_codes(db, report.assembly_id)
-        window = MainWindow(db, "1번 데스크", report.assembly_id, sounds=False)
+        window = MainWindow(Services(db), "1번 데스크", report.assembly_id, sounds=False)
         window.resize(1280, 800)
         window.show()
         wait(app, lambda: window.is_ready and window.desk_page.counts.status is not None)

@@ -29,12 +29,13 @@ from assembly_desk.domain.assembly import (
 from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
 from assembly_desk.gui.fonts import apply_korean_font
 from assembly_desk.gui.main_window import POLLS, MainWindow
-from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_state import Phase
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.station.state import Phase
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.i18n import set_language
 from assembly_desk.services import assemblies, checkin, contests, roll, voting
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade import Services
+from assembly_desk.services.facade.station import StationService
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 CHAIR = "의장 암호 2026"
@@ -125,7 +126,7 @@ def save_station_screenshots(out: Path = OUT) -> list[Path]:
         db = open_database(f"sqlite:///{Path(tmp) / 'station.sqlite3'}")
         try:
             aid, codes, _ids = _assembly(db)
-            station = StationWindow(StationBackend(db, aid), thanks_s=60, ask=lambda _p: None)
+            station = StationWindow(StationService(db, aid), thanks_s=60, ask=lambda _p: None)
             station.resize(*SIZE)
             station.show()
             written.append(_save(app, station, out, "station-locked.png"))
@@ -143,7 +144,7 @@ def save_station_screenshots(out: Path = OUT) -> list[Path]:
             written.append(_save(app, station, out, "station-thanks.png"))
             station.force_close()
 
-            window = MainWindow(db, "desk-1", aid, sounds=False, video_inputs=lambda: [])
+            window = MainWindow(Services(db), "desk-1", aid, sounds=False, video_inputs=lambda: [])
             window.resize(*SIZE)
             window.show()
             _wait(app, lambda: window.is_ready)

@@ -50,7 +50,7 @@ ALLOWED_INTERNAL: dict[str, set[str]] = {
 # The entry point opens the window when run without a subcommand (lazily, inside a function).
 EXCEPTIONS = {
     ("cli/__init__.py", "assembly_desk.gui.app"),
-    ("cli/__init__.py", "assembly_desk.gui.auditor_launch"),
+    ("cli/__init__.py", "assembly_desk.gui.auditor.launch"),
 }
 
 

@@ -15,8 +15,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assembly_desk.audit.canonical import canonical_json
-from assembly_desk.gui.auditor_trust import TrustDialog
-from assembly_desk.gui.auditor_window import AuditorWindow
+from assembly_desk.gui.auditor.trust import TrustDialog
+from assembly_desk.gui.auditor.window import AuditorWindow
 from assembly_desk.i18n import set_language, t
 
 from .conftest import _signer, build_bundle

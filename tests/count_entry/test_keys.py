@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
-from assembly_desk.gui.count_entry_keys import KeyPad, Result, describe
+from assembly_desk.gui.count_entry.keys import KeyPad, Result, describe
 from tests.ballots.helpers import choose, ranked, score, yes_no
 
 

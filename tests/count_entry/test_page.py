@@ -11,12 +11,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.count_entry_backend import CountEntryBackend
-from assembly_desk.gui.count_entry_page import CountEntryPage
-from assembly_desk.gui.worker import DbWorker
+from assembly_desk.gui.count_entry.page import CountEntryPage
+from assembly_desk.gui.widgets.worker import DbWorker
 from assembly_desk.services import count_entry
 from assembly_desk.services.count_entry import BatchState, Side
 from assembly_desk.services.database import Database
+from assembly_desk.services.facade.count_entry import CountEntryService
 from tests.ballots.helpers import choose
 from tests.count_entry.helpers import ABST, NO, YES, batch, closed_with_paper, enter
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.gui
 WAIT_MS = 5000
 
 
-class SlowBackend(CountEntryBackend):
+class SlowBackend(CountEntryService):
     """Every save takes 150 ms, like a busy PostgreSQL across the hall."""
 
     saves = 0
@@ -35,9 +35,9 @@ class SlowBackend(CountEntryBackend):
         return super().save_entry(*args, **kwargs)
 
 
-def _page(qtbot: QtBot, db: Database, aid: int, backend: CountEntryBackend | None = None):
+def _page(qtbot: QtBot, db: Database, aid: int, backend: CountEntryService | None = None):
     worker = DbWorker()
-    page = CountEntryPage(worker, db, lambda: aid, backend=backend)
+    page = CountEntryPage(worker, backend or CountEntryService(db), lambda: aid)
     qtbot.addWidget(page)
     page.resize(1280, 760)
     page.show()
@@ -208,7 +208,7 @@ def test_compare_settle_and_commit_from_the_screen(qtbot: QtBot, db: Database) -
 def test_new_batch_offers_totals_only_for_yes_no(qtbot: QtBot) -> None:
     from PySide6.QtGui import QStandardItemModel
 
-    from assembly_desk.gui.count_entry_widgets import NewBatchDialog
+    from assembly_desk.gui.count_entry.widgets import NewBatchDialog
     from assembly_desk.i18n import t
     from assembly_desk.services.count_entry import BatchKind
 

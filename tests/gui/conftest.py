@@ -16,10 +16,11 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.desk_page import DeskPage
+from assembly_desk.gui.desk.page import DeskPage
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.services import roll
 from assembly_desk.services.database import Database
+from assembly_desk.services.facade import Services
 from tests.conftest import make_assembly
 from tests.services.helpers import add_person
 
@@ -57,7 +58,7 @@ def seeded(db: Database) -> Roll:
 
 
 def open_window(qtbot: QtBot, db: Database, assembly_id: int | None, desk: str = "desk-1"):
-    window = MainWindow(db, desk, assembly_id, sounds=False, video_inputs=lambda: [])
+    window = MainWindow(Services(db), desk, assembly_id, sounds=False, video_inputs=lambda: [])
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

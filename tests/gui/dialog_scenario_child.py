@@ -1,7 +1,7 @@
 """The window's process in the lost-check-ins scenario, run as a child so it can be killed.
 
 It opens the database the way the window does (``open_database``, one ``DbWorker``, the
-``DeskBackend`` that the desk page submits scans to) and takes orders on stdin, one a line:
+``DeskService`` that the desk page submits scans to) and takes orders on stdin, one a line:
 
 - ``scan CODE``: a check-in by card code; answers ``done CODE`` once the worker reports it
   checked in (what the desk would show as "입장"), else ``failed CODE <message>``.
@@ -26,10 +26,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from assembly_desk.gui.desk_backend import DeskBackend
-from assembly_desk.gui.worker import DbWorker, JobError
+from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.services.checkin import Outcome
 from assembly_desk.services.database import open_database
+from assembly_desk.services.facade.desk import DeskService
 from tests.gui.proc_locks import lock_count
 
 
@@ -52,7 +52,7 @@ def main(url: str, assembly_id: int) -> None:
     db = open_database(url)
     db_file = Path(url.split("///", 1)[1])
     worker = DbWorker()
-    backend = DeskBackend(db, "desk-1")
+    backend = DeskService(db, "desk-1")
     opened: list[bool] = []
     worker.submit(lambda: backend.open(assembly_id), lambda _a: opened.append(True))
     _pump(app, 30, opened)
@@ -83,7 +83,7 @@ def main(url: str, assembly_id: int) -> None:
                 dialog = QFileDialog(None, "roll", str(db_file.parent))
                 dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
             else:
-                from assembly_desk.gui.file_dialogs import open_file_dialog
+                from assembly_desk.gui.widgets.file_dialogs import open_file_dialog
 
                 dialog = open_file_dialog(None, "roll", str(db_file.parent))
             dialog.show()

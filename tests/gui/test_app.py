@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from assembly_desk.gui import app
 from assembly_desk.gui.fonts import korean_family
-from assembly_desk.gui.sounds import Sounds
+from assembly_desk.gui.widgets.sounds import Sounds
 
 pytestmark = pytest.mark.gui
 

@@ -24,11 +24,11 @@ from pytestqt.qtbot import QtBot
 from assembly_desk.audit.bundle import zip_bundle
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
 from assembly_desk.audit.verify import VerifyReport, verify_bundle
-from assembly_desk.gui.auditor_data import number_text
-from assembly_desk.gui.auditor_rounds import EXHAUSTED_ROW, RoundsModel
-from assembly_desk.gui.auditor_signers import mono_font
-from assembly_desk.gui.auditor_window import AuditorWindow, bundle_path
+from assembly_desk.gui.auditor.signers import mono_font
+from assembly_desk.gui.auditor.window import AuditorWindow, bundle_path
+from assembly_desk.gui.widgets.rounds_table import EXHAUSTED_ROW, RoundsModel
 from assembly_desk.i18n import set_language
+from assembly_desk.services.bundle_review import number_text
 from tests.bundle.conftest import build_bundle
 
 pytestmark = pytest.mark.gui
@@ -295,7 +295,7 @@ def test_a_window_closed_and_shown_again_still_verifies(
 def test_the_demo_bundle_is_valid_and_one_changed_vote_is_not(tmp_path: Path) -> None:
     """The window's demo (and the docs' screenshots) must show what an honest bundle looks
     like under today's checks, policy and result commitments included."""
-    from assembly_desk.gui.auditor_demo import tamper_one_vote, write_demo_bundle
+    from assembly_desk.gui.auditor.demo import tamper_one_vote, write_demo_bundle
 
     bundle = write_demo_bundle(tmp_path / "demo")
     report = verify_bundle(bundle)

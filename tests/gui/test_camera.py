@@ -9,8 +9,8 @@ import segno
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.camera import CameraScanner, luminance_from_image
-from assembly_desk.gui.desk_page import DeskPage
+from assembly_desk.gui.desk.camera import CameraScanner, luminance_from_image
+from assembly_desk.gui.desk.page import DeskPage
 from tests.gui.conftest import WAIT_MS, Roll, wait_banner
 
 pytestmark = pytest.mark.gui

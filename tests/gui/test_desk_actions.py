@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.desk_page import DeskPage
+from assembly_desk.gui.desk.page import DeskPage
+from assembly_desk.gui.desk.undo_dialog import UndoDialog
 from assembly_desk.gui.main_window import MainWindow
-from assembly_desk.gui.undo_dialog import UndoDialog
-from assembly_desk.gui.walk_in_form import WalkInDialog
+from assembly_desk.gui.widgets.walk_in_form import WalkInDialog
 from assembly_desk.services import audit_log, status
 from assembly_desk.services.database import Database
 from tests.conftest import make_assembly

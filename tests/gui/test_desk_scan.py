@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assembly_desk.domain import card_code
-from assembly_desk.gui.desk_page import DeskPage
+from assembly_desk.gui.desk.page import DeskPage
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.services import status
 from assembly_desk.services.database import Database

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.desk_page import DeskPage
-from assembly_desk.gui.results_list import row_texts
+from assembly_desk.gui.desk.page import DeskPage
+from assembly_desk.gui.desk.search_list import row_texts
 from tests.gui.conftest import WAIT_MS, Roll, StepClock, ime_commits, type_keys, wait_banner
 
 pytestmark = pytest.mark.gui

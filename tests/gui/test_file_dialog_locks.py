@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Connection, text
 
-from assembly_desk.gui import file_dialogs
 from assembly_desk.gui.app import add_location_warning
+from assembly_desk.gui.widgets import file_dialogs
 from assembly_desk.services.database import Database, open_database
 from tests.conftest import make_assembly
 from tests.gui.conftest import open_window, scanner_types, wait_banner

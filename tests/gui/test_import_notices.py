@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 from pytestqt.qtbot import QtBot
 
-from assembly_desk.gui.import_preview import ImportPreview
+from assembly_desk.gui.roll.import_preview import ImportPreview
 from assembly_desk.importers import parse_roll
 
 pytestmark = pytest.mark.gui

@@ -23,12 +23,13 @@ from pytestqt.qtbot import QtBot
 
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.gui.preferences import MemoryStore
-from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_lock import MARKER_KEY, read_marker
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.station.lock import MARKER_KEY, read_marker
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.i18n import t
 from assembly_desk.services import audit_log
 from assembly_desk.services.database import Database
+from assembly_desk.services.facade import Services
+from assembly_desk.services.facade.station import StationService
 from tests.ballots.helpers import CHAIR, setup
 from tests.conftest import FIXED_NOW
 
@@ -72,7 +73,7 @@ def make_window(qtbot: QtBot, db: Database) -> Iterator[Callable[..., MainWindow
 
     def make(assembly_id: int, store: MemoryStore, asker: Asker) -> MainWindow:
         window = MainWindow(
-            db,
+            Services(db),
             "desk-1",
             assembly_id,
             store=store,
@@ -242,7 +243,7 @@ def test_wrong_passphrases_make_the_station_wait_and_are_audited(
     aid, _contest, _voters = setup(db, people=1)
     clock = Clock()
     asker = Asker(WRONG, WRONG, WRONG, CHAIR, CHAIR)
-    station = StationWindow(StationBackend(db, aid, clock=clock), ask=asker)
+    station = StationWindow(StationService(db, aid, clock=clock), ask=asker)
     qtbot.addWidget(station)
     station.resize(1280, 800)
     station.show()
@@ -312,12 +313,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.services.database import open_database
+from assembly_desk.services.facade import Services
 
 app = QApplication(sys.argv[:1])
 app.setOrganizationName("assembly-desk")
 app.setApplicationName("assembly-desk")
 db = open_database(sys.argv[1])
-window = MainWindow(db, "desk-1", int(sys.argv[2]), store=QSettings(), sounds=False,
+window = MainWindow(Services(db), "desk-1", int(sys.argv[2]), store=QSettings(), sounds=False,
                     video_inputs=lambda: [], station_full_screen=False,
                     station_ask=lambda _parent: None)
 if window.resuming is None:
@@ -361,7 +363,7 @@ def test_the_wait_counts_down_on_the_locked_screen(qtbot: QtBot, db: Database) -
     mono = [100.0]
     asker = Asker(WRONG, WRONG, WRONG)
     station = StationWindow(
-        StationBackend(db, aid, clock=clock), ask=asker, monotonic=lambda: mono[0]
+        StationService(db, aid, clock=clock), ask=asker, monotonic=lambda: mono[0]
     )
     qtbot.addWidget(station)
     station.show()

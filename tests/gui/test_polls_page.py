@@ -12,14 +12,14 @@ from pytestqt.qtbot import QtBot
 from assembly_desk.domain.contests import BallotType, Criterion, Option, PollState, VoterScope
 from assembly_desk.domain.errors import InvalidInput
 from assembly_desk.gui.main_window import POLLS, MainWindow
-from assembly_desk.gui.polls_form import (
+from assembly_desk.gui.polls.form import (
     ContestForm,
     from_definition,
     parse_codes,
     to_definition,
 )
-from assembly_desk.gui.polls_page import PollsPage
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.polls.page import PollsPage
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.i18n import t
 from assembly_desk.services import contests
 from assembly_desk.services.database import Database

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import segno
 
-from assembly_desk.gui.code_sightings import SightingFilter
-from assembly_desk.gui.keystroke_rhythm import KeystrokeRhythm
+from assembly_desk.gui.desk.code_sightings import SightingFilter
+from assembly_desk.gui.desk.qr_decoder import compact, decode_luminance
 from assembly_desk.gui.preferences import MemoryStore, resolve_desk_name
-from assembly_desk.gui.qr_decoder import compact, decode_luminance
-from assembly_desk.gui.tones import SHAPES, ensure_tones
+from assembly_desk.gui.widgets.keystroke_rhythm import KeystrokeRhythm
+from assembly_desk.gui.widgets.tones import SHAPES, ensure_tones
 
 pytestmark = pytest.mark.gui
 

@@ -21,12 +21,12 @@ from assembly_desk.audit import keys
 from assembly_desk.audit.canonical import canonical_json
 from assembly_desk.audit.verify import verify_bundle
 from assembly_desk.gui.main_window import RESULTS, MainWindow
-from assembly_desk.gui.results_backend import ExportRequest, NewKey
-from assembly_desk.gui.results_dialogs import NewKeyDialog
-from assembly_desk.gui.results_page import ResultsPage, grouped_hash
+from assembly_desk.gui.results.dialogs import NewKeyDialog
+from assembly_desk.gui.results.page import ResultsPage, grouped_hash
 from assembly_desk.i18n import set_language, t
 from assembly_desk.services import contests, tally
 from assembly_desk.services.database import Database
+from assembly_desk.services.facade.results import ExportRequest, NewKey
 from tests.ballots.helpers import open_poll, ranked, yes_no
 from tests.conftest import FIXED_NOW
 from tests.gui.conftest import WAIT_MS, open_window

@@ -17,20 +17,20 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from assembly_desk.domain.contests import BallotType, Contest, ContestDefinition, Option
-from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_ballot_widgets import (
+from assembly_desk.gui.station.ballot_widgets import (
     BudgetBallot,
     ChooseNBallot,
     RankedBallot,
     ScoreBallot,
 )
-from assembly_desk.gui.station_state import Phase, StationState
-from assembly_desk.gui.station_text import review_lines
-from assembly_desk.gui.station_window import StationWindow
+from assembly_desk.gui.station.state import Phase, StationState
+from assembly_desk.gui.station.text import review_lines
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.i18n import t
 from assembly_desk.persistence.models_ballots import BallotIssueRow, BallotRow
 from assembly_desk.services import contests
 from assembly_desk.services.database import Database
+from assembly_desk.services.facade.station import StationService
 from tests.ballots.helpers import (
     CHAIR,
     budget,
@@ -67,7 +67,7 @@ def make_station(qtbot: QtBot, db: Database) -> Iterator[Callable[..., StationWi
     def make(assembly_id: int, **kwargs: object) -> StationWindow:
         kwargs.setdefault("thanks_s", 0.2)
         kwargs.setdefault("ask", Asker())
-        station = StationWindow(StationBackend(db, assembly_id), **kwargs)  # type: ignore[arg-type]
+        station = StationWindow(StationService(db, assembly_id), **kwargs)  # type: ignore[arg-type]
         qtbot.addWidget(station)
         station.resize(1280, 800)
         station.show()
@@ -507,13 +507,13 @@ def test_a_failed_cast_leaks_no_ballot_into_logs(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database error's text would carry the selection; the station's error does not."""
-    from assembly_desk.gui import station_backend
+    from assembly_desk.services.facade import station as station_backend
 
     def broken(*_args: object) -> None:
         raise RuntimeError("INSERT … parameters: {'person_id': 7, 'selection_json': '{\"vote\"'}")
 
     monkeypatch.setattr(station_backend.voting, "cast", broken)
     with pytest.raises(station_backend.CastFailed) as err:
-        StationBackend(db, 1).cast(1, 7, {"vote": "yes"})
+        StationService(db, 1).cast(1, 7, {"vote": "yes"})
     assert str(err.value) == "RuntimeError"
     assert err.value.__cause__ is None and err.value.__suppress_context__

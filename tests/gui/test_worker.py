@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from assembly_desk.domain.errors import InvalidInput
-from assembly_desk.gui.worker import DbWorker, JobError
+from assembly_desk.gui.widgets.worker import DbWorker, JobError
 
 pytestmark = pytest.mark.gui
 

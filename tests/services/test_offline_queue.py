@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assembly_desk.domain import card_code
-from assembly_desk.gui.desk_backend import DeskBackend
+from assembly_desk.services.facade.desk import DeskService
 from assembly_desk.i18n import t
 from assembly_desk.persistence.models import AuditEventRow, CheckInRow, OfflineScanRow
 from assembly_desk.services import status as status_service
@@ -187,8 +187,8 @@ def _count(db: Database, model, **where) -> int:  # type: ignore[no-untyped-def]
         return int(uow.session.execute(query).scalar_one())
 
 
-def _backend(venue: Venue, tmp_path: Path, desk: str = "1번 데스크") -> DeskBackend:
-    backend = DeskBackend(venue.through_proxy, desk, tmp_path / "queue" / "scans.jsonl", Clock())
+def _backend(venue: Venue, tmp_path: Path, desk: str = "1번 데스크") -> DeskService:
+    backend = DeskService(venue.through_proxy, desk, tmp_path / "queue" / "scans.jsonl", Clock())
     backend.open(venue.assembly_id)
     return backend
 

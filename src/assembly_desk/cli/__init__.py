@@ -71,7 +71,7 @@ def _auditor(args: argparse.Namespace) -> int:
     if not _has_screen():
         print(t("cli.no_screen_auditor"))
         return 0
-    from assembly_desk.gui.auditor_launch import run_auditor
+    from assembly_desk.gui.auditor.launch import run_auditor
 
     return run_auditor(args.bundle)
 

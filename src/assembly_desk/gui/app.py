@@ -20,12 +20,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QW
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui.fonts import apply_korean_font
-from assembly_desk.gui.language_menu import follow_language
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.gui.preferences import resolve_desk_name
+from assembly_desk.gui.widgets.language_menu import follow_language
 from assembly_desk.i18n import LANGUAGES, set_language, t
-from assembly_desk.services.database import Database, open_database
 from assembly_desk.services.db_location import location_warning
+from assembly_desk.services.facade import Services
 
 PROBE_ENV = "ASSEMBLY_DESK_STARTUP_PROBE"
 _STARTED = time.perf_counter()
@@ -40,9 +40,9 @@ def _saved_language(settings: QSettings) -> None:
         set_language(saved)
 
 
-def _open(db_url: str | None) -> Database | None:
+def _open(db_url: str | None) -> Services | None:
     try:
-        return open_database(db_url)
+        return Services.open(db_url)
     except DeskError as error:
         message = error.message()
     except Exception as exc:
@@ -83,12 +83,12 @@ def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> in
     apply_korean_font(app)
     settings = QSettings()
     _saved_language(settings)
-    db = _open(db_url)
-    if db is None:
+    services = _open(db_url)
+    if services is None:
         return 2
-    window = MainWindow(db, resolve_desk_name(desk, settings), assembly_id, store=settings)
+    window = MainWindow(services, resolve_desk_name(desk, settings), assembly_id, store=settings)
     window.resize(1280, 800)
-    add_location_warning(window, db.url)
+    add_location_warning(window, services.url)
     if window.resuming is None:
         window.show()  # else the voting station left open by a crash comes up instead
     if os.environ.get(PROBE_ENV):
@@ -108,4 +108,4 @@ def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> in
         return int(app.exec())
     finally:
         window.shutdown()
-        db.dispose()
+        services.close()

@@ -30,32 +30,29 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.assembly import Assembly
-from assembly_desk.gui.count_entry_page import CountEntryPage
-from assembly_desk.gui.desk_backend import DeskBackend, WalkInAnswer
-from assembly_desk.gui.desk_page import DeskPage
-from assembly_desk.gui.language_menu import LanguageMenu, follow_language
-from assembly_desk.gui.polls_backend import PollsBackend
-from assembly_desk.gui.polls_page import PollsPage
+from assembly_desk.gui.count_entry.page import CountEntryPage
+from assembly_desk.gui.desk.page import DeskPage
+from assembly_desk.gui.polls.page import PollsPage
 from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, flag
-from assembly_desk.gui.results_backend import ResultsBackend
-from assembly_desk.gui.results_page import ResultsPage
-from assembly_desk.gui.roll_page import RollPage
-from assembly_desk.gui.setup_page import SetupPage
-from assembly_desk.gui.sounds import Sounds
-from assembly_desk.gui.station_backend import StationBackend
-from assembly_desk.gui.station_lock import (
+from assembly_desk.gui.results.page import ResultsPage
+from assembly_desk.gui.roll.page import RollPage
+from assembly_desk.gui.setup.page import SetupPage
+from assembly_desk.gui.station.lock import (
     StationMarker,
     clear_marker,
     database_fingerprint,
     read_marker,
     write_marker,
 )
-from assembly_desk.gui.station_window import AskPassphrase, StationWindow, ask_passphrase
-from assembly_desk.gui.status_page import StatusPage
-from assembly_desk.gui.status_poller import StatusPoller
-from assembly_desk.gui.worker import DbWorker, JobError
+from assembly_desk.gui.station.window import AskPassphrase, StationWindow, ask_passphrase
+from assembly_desk.gui.status.page import StatusPage
+from assembly_desk.gui.widgets.language_menu import LanguageMenu, follow_language
+from assembly_desk.gui.widgets.sounds import Sounds
+from assembly_desk.gui.widgets.status_poller import StatusPoller
+from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
-from assembly_desk.services.database import Database
+from assembly_desk.services.facade import Services
+from assembly_desk.services.facade.desk import WalkInAnswer
 
 DESK, ROLL, SETUP, STATUS, POLLS, COUNT_ENTRY, RESULTS = range(7)
 _TAB_KEYS = ("gui.tab.desk", "gui.tab.roll", "gui.tab.setup", "gui.tab.status", "gui.polls.tab",
@@ -67,7 +64,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        db: Database,
+        services: Services,
         desk: str,
         assembly_id: int | None = None,
         *,
@@ -87,11 +84,12 @@ class MainWindow(QMainWindow):
         # A station left open by a crash or a kill on this database comes back first.
         marker = read_marker(self.store)
         self.resuming: StationMarker | None = None
-        if marker is not None and marker.database == database_fingerprint(db.url):
+        if marker is not None and marker.database == database_fingerprint(services.url):
             self.resuming = marker
             assembly_id = marker.assembly_id
         self.worker = DbWorker(self)
-        self.backend = DeskBackend(db, desk)
+        self.services = services
+        self.backend = services.desk(desk)
         self.desk_name = desk  # the UI's copy; the backend's belongs to the worker thread
         self.poller = StatusPoller(self.worker, self.backend, self)
         enabled = flag(self.store, "sound", True) if sounds is None else sounds
@@ -105,12 +103,11 @@ class MainWindow(QMainWindow):
         self.roll_page = RollPage(self.worker, self.backend)
         self.setup_page = SetupPage(self.worker, self.backend)
         self.status_page = StatusPage()
-        self.polls_page = PollsPage(self.worker, PollsBackend(db))
+        self.polls_page = PollsPage(self.worker, services.polls)
         self.count_entry_page = CountEntryPage(
-            self.worker, db, lambda: self.assembly.id if self.assembly else None
+            self.worker, services.count_entry, lambda: self.assembly.id if self.assembly else None
         )
-        self.results_page = ResultsPage(self.worker, ResultsBackend(db))
-        self.db = db
+        self.results_page = ResultsPage(self.worker, services.results)
         self.station: StationWindow | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -308,9 +305,10 @@ class MainWindow(QMainWindow):
 
     def _open_station(self, assembly_id: int, full_screen: bool) -> StationWindow:
         """The marker first (a crash from here on reopens the station), then the lock."""
-        write_marker(self.store, StationMarker(assembly_id, database_fingerprint(self.db.url)))
+        fingerprint = database_fingerprint(self.services.url)
+        write_marker(self.store, StationMarker(assembly_id, fingerprint))
         station = StationWindow(
-            StationBackend(self.db, assembly_id),
+            self.services.station(assembly_id),
             self.worker,
             ask=self.station_ask or ask_passphrase,
         )

@@ -1,0 +1,492 @@
+"""안건·투표: the chair's poll console — contests, their state and turnout, open and close.
+
+The list shows each contest with its state (초안 / 진행 중 / 마감) and two numbers: ballots
+issued and ballots stored. The editor beside it defines a draft; saving an open contest
+is sent to the service anyway and its refusal ("투표가 시작된 안건은 수정할 수 없습니다")
+is shown, so the rule lives in one place. Opening and closing ask for the chair's
+passphrase each time (password echo) and show the service's answer — wrong passphrase,
+empty panel — in words. All database work runs on the worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assembly_desk.domain.contests import BallotType, Contest, PollState, VoterScope
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui.polls.form import ContestForm, from_definition, parse_codes, to_definition
+from assembly_desk.gui.widgets.tables import pick_list
+from assembly_desk.gui.widgets.worker import DbWorker, JobError
+from assembly_desk.i18n import t
+from assembly_desk.services.facade.polls import Console, PollRow, PollsService
+from assembly_desk.services.facade.refusals import passphrase_refusal_text
+
+REFRESH_MS = 3000
+COLUMNS = ("gui.polls.col.title", "gui.polls.col.type", "gui.polls.col.state",
+           "gui.polls.col.issued", "gui.polls.col.cast")  # fmt: skip
+_STATE_KEYS = {
+    PollState.DRAFT: "gui.polls.state.draft",
+    PollState.OPEN: "gui.polls.state.open",
+    PollState.CLOSED: "gui.polls.state.closed",
+}
+_STATE_COLOURS = {
+    PollState.DRAFT: "#5b6b78",
+    PollState.OPEN: "#1b7a34",
+    PollState.CLOSED: "#7d0b0f",
+}
+
+AskSecret = Callable[[QWidget, str, str], "str | None"]
+
+
+def ask_secret(parent: QWidget, title: str, prompt: str) -> str | None:
+    """A passphrase typed as dots; None when cancelled."""
+    text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Password)
+    return text if ok else None
+
+
+class PollsPage(QWidget):
+    changed = Signal()  # a contest was saved, opened or closed
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        backend: PollsService,
+        *,
+        ask: AskSecret = ask_secret,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.backend = backend
+        self.ask = ask
+        self.assembly_id: int | None = None
+        self.console = Console(False, ())
+        self.editing: int | None = None  # the contest id in the editor; None: a new one
+        self._loading = False
+
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 24px; font-weight: 700;")
+        self.passphrase_state = QLabel()
+        self.passphrase_button = QPushButton()
+        self.passphrase_button.clicked.connect(self.set_passphrase)
+        self.table = pick_list(len(COLUMNS))
+        self.table.itemSelectionChanged.connect(self._row_chosen)
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(self.new_contest)
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("openPoll")
+        self.open_button.clicked.connect(self.open_selected)
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("closePoll")
+        self.close_button.clicked.connect(self.close_selected)
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self.refresh)
+        self.message = QLabel()
+        self.message.setObjectName("pollsMessage")
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(40)
+
+        left = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.passphrase_state)
+        top.addWidget(self.passphrase_button)
+        left.addLayout(top)
+        left.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.open_button, self.close_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        left.addLayout(buttons)
+        left.addWidget(self.message)
+
+        self.editor = self._build_editor()
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.editor, 2)
+        self.setStyleSheet(
+            "QWidget { font-size: 16px; } QTableWidget { font-size: 17px; }"
+            " QPushButton { padding: 8px 16px; min-height: 32px; }"
+            " QPushButton#openPoll { background: #1b7a34; color: white; font-weight: 700; }"
+            " QPushButton#closePoll { background: #7d0b0f; color: white; font-weight: 700; }"
+            " QPushButton:disabled { background: #c9d1d9; color: #5b6b78; }"
+        )
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._tick)
+        self.retranslate()
+        self._type_changed()
+        self._update_buttons()
+
+    def _build_editor(self) -> QGroupBox:
+        box = QGroupBox()
+        self.title_edit = QLineEdit()
+        self.type_combo = QComboBox()
+        for kind in BallotType:
+            self.type_combo.addItem("", kind)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.options_edit = QPlainTextEdit()
+        self.options_edit.setTabChangesFocus(True)
+        self.max_choices = QSpinBox()
+        self.max_choices.setRange(0, 200)
+        self.max_choices.setValue(1)
+        self.criteria_edit = QPlainTextEdit()
+        self.criteria_edit.setTabChangesFocus(True)
+        self.criteria_edit.setMaximumHeight(90)
+        self.max_score = QSpinBox()
+        self.max_score.setRange(1, 1000)
+        self.max_score.setValue(10)
+        self.budget_cap = QLineEdit()
+        self.scope_combo = QComboBox()
+        for scope in VoterScope:
+            self.scope_combo.addItem("", scope)
+        self.scope_combo.currentIndexChanged.connect(self._type_changed)
+        self.panel_edit = QPlainTextEdit()
+        self.panel_edit.setTabChangesFocus(True)
+        self.panel_edit.setMaximumHeight(90)
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self.save)
+        self.form = QFormLayout(box)
+        self.labels: dict[str, QLabel] = {}
+        for key, field in (
+            ("title", self.title_edit),
+            ("type", self.type_combo),
+            ("options", self.options_edit),
+            ("max_choices", self.max_choices),
+            ("criteria", self.criteria_edit),
+            ("max_score", self.max_score),
+            ("budget_cap", self.budget_cap),
+            ("scope", self.scope_combo),
+            ("panel", self.panel_edit),
+        ):
+            label = QLabel()
+            label.setWordWrap(True)
+            self.labels[key] = label
+            self.form.addRow(label, field)
+        self.form.addRow(self.save_button)
+        return box
+
+    # -- language ------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.heading.setText(t("gui.polls.heading"))
+        self.table.setHorizontalHeaderLabels([t(k) for k in COLUMNS])
+        self.new_button.setText(t("gui.polls.new"))
+        self.open_button.setText(t("gui.polls.open"))
+        self.close_button.setText(t("gui.polls.close"))
+        self.refresh_button.setText(t("gui.polls.refresh"))
+        self.save_button.setText(t("gui.polls.save"))
+        for i in range(self.type_combo.count()):
+            self.type_combo.setItemText(i, t(f"ballot_type.{self.type_combo.itemData(i)}"))
+        for i in range(self.scope_combo.count()):
+            self.scope_combo.setItemText(i, t(f"gui.polls.scope.{self.scope_combo.itemData(i)}"))
+        for key, label in self.labels.items():
+            label.setText(t(f"gui.polls.field.{key}"))
+        self._type_changed()
+        self._show_console()
+
+    # -- loading -------------------------------------------------------------------------
+    def set_assembly(self, assembly_id: int) -> None:
+        self.assembly_id = assembly_id
+        self.new_contest()
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()
+        self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def _tick(self) -> None:
+        if not self._loading:
+            self.refresh(background=True)
+
+    def refresh(self, background: bool = False) -> None:
+        """Reload the contests and their counts (the timer does this while visible)."""
+        aid = self.assembly_id
+        if aid is None:
+            return
+        self._loading = True
+        self.worker.submit(
+            lambda: self.backend.load(aid), self._loaded, self._load_failed, background=background
+        )
+
+    def _loaded(self, console: Console) -> None:
+        self._loading = False
+        self.console = console
+        self._show_console()
+
+    def _load_failed(self, error: JobError) -> None:
+        self._loading = False
+        self._say(error.message, ok=False)
+
+    def _show_console(self) -> None:
+        self.passphrase_state.setText(
+            t(
+                "gui.polls.passphrase_set"
+                if self.console.has_passphrase
+                else "gui.polls.passphrase_none"
+            )
+        )
+        self.passphrase_button.setText(
+            t(
+                "gui.polls.passphrase_change"
+                if self.console.has_passphrase
+                else "gui.polls.passphrase_set_button"
+            )
+        )
+        selected = self.selected_row()
+        keep = selected.contest.id if selected else self.editing
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.console.rows))
+        for r, row in enumerate(self.console.rows):
+            contest, counts = row.contest, row.counts
+            cells = (
+                contest.definition.title,
+                t(f"ballot_type.{contest.definition.ballot_type.value}"),
+                t(_STATE_KEYS[contest.state]),
+                str(counts.issued),
+                str(counts.ballots),
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, contest.id)
+                if c == 2:
+                    item.setForeground(Qt.GlobalColor.white)
+                    item.setBackground(_colour(contest.state))
+                if c >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
+            if contest.id == keep:
+                self.table.selectRow(r)
+        self.table.blockSignals(False)
+        self._update_buttons()
+
+    # -- choosing ------------------------------------------------------------------------
+    def selected_row(self) -> PollRow | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        contest_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.console.rows if r.contest.id == contest_id), None)
+
+    def select_contest(self, contest_id: int) -> None:
+        for r, row in enumerate(self.console.rows):
+            if row.contest.id == contest_id:
+                self.table.selectRow(r)
+                return
+
+    def _row_chosen(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.editing = row.contest.id
+            self.load_form(from_definition(row.contest.definition, row.panel_codes))
+            self.editor.setTitle(t("gui.polls.edit_title", title=row.contest.definition.title))
+        self._update_buttons()
+
+    def new_contest(self) -> None:
+        self.table.clearSelection()
+        self.editing = None
+        self.load_form(ContestForm())
+        self.editor.setTitle(t("gui.polls.new_title"))
+        self._update_buttons()
+        self.title_edit.setFocus()
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        state = row.contest.state if row else None
+        self.open_button.setEnabled(state is PollState.DRAFT)
+        self.close_button.setEnabled(state is PollState.OPEN)
+        self.editor.setEnabled(self.assembly_id is not None)
+        if self.editing is None:
+            self.editor.setTitle(t("gui.polls.new_title"))
+
+    # -- the editor ----------------------------------------------------------------------
+    def load_form(self, form: ContestForm) -> None:
+        self.title_edit.setText(form.title)
+        self.type_combo.setCurrentIndex(self.type_combo.findData(form.ballot_type))
+        self.options_edit.setPlainText(form.options)
+        self.max_choices.setValue(form.max_choices)
+        self.criteria_edit.setPlainText(form.criteria)
+        self.max_score.setValue(form.max_score)
+        self.budget_cap.setText(form.budget_cap)
+        self.scope_combo.setCurrentIndex(self.scope_combo.findData(form.scope))
+        self.panel_edit.setPlainText(form.panel_codes)
+        self._type_changed()
+
+    def form_values(self) -> ContestForm:
+        return ContestForm(
+            title=self.title_edit.text(),
+            ballot_type=BallotType(self.type_combo.currentData()),
+            options=self.options_edit.toPlainText(),
+            max_choices=self.max_choices.value(),
+            criteria=self.criteria_edit.toPlainText(),
+            max_score=self.max_score.value(),
+            budget_cap=self.budget_cap.text(),
+            scope=VoterScope(self.scope_combo.currentData()),
+            panel_codes=self.panel_edit.toPlainText(),
+        )
+
+    def _type_changed(self) -> None:
+        """Show only the fields the chosen ballot type uses."""
+        kind = self.type_combo.currentData()
+        if kind is None:
+            return
+        kind = BallotType(kind)
+        panel = self.scope_combo.currentData() == VoterScope.PANEL.value
+        visible = {
+            "options": kind is not BallotType.YES_NO,
+            "max_choices": kind in (BallotType.CHOOSE_N, BallotType.RANKED),
+            "criteria": kind is BallotType.SCORE,
+            "max_score": kind is BallotType.SCORE,
+            "budget_cap": kind is BallotType.BUDGET,
+            "panel": panel,
+        }
+        fields = {
+            "options": self.options_edit,
+            "max_choices": self.max_choices,
+            "criteria": self.criteria_edit,
+            "max_score": self.max_score,
+            "budget_cap": self.budget_cap,
+            "panel": self.panel_edit,
+        }
+        for key, field in fields.items():
+            self.form.setRowVisible(field, visible[key])
+        hint = (
+            "gui.polls.field.options_budget"
+            if kind is BallotType.BUDGET
+            else "gui.polls.field.options"
+        )
+        self.labels["options"].setText(t(hint))
+        n_key = (
+            "gui.polls.field.max_ranks"
+            if kind is BallotType.RANKED
+            else "gui.polls.field.max_choices"
+        )
+        self.labels["max_choices"].setText(t(n_key))
+
+    def save(self) -> None:
+        """Create or update the contest in the editor; the service judges it."""
+        aid = self.assembly_id
+        if aid is None:
+            return
+        form = self.form_values()
+        try:
+            defn = to_definition(form)
+        except DeskError as error:
+            self._say(error.message(), ok=False)
+            return
+        codes = parse_codes(form.panel_codes)
+        contest_id = self.editing
+        self.worker.submit(
+            lambda: self.backend.save(aid, contest_id, defn, codes), self._saved, self._failed
+        )
+
+    def _saved(self, contest: Contest) -> None:
+        self.editing = contest.id
+        self._say(t("gui.polls.saved", title=contest.definition.title), ok=True)
+        self.changed.emit()
+        self.worker.submit(lambda: self.backend.load(contest.assembly_id), self._after_save)
+
+    def _after_save(self, console: Console) -> None:
+        self._loaded(console)
+        if self.editing is not None:
+            self.select_contest(self.editing)
+            self._row_chosen()  # the editor shows what was stored (trimmed, codes grouped)
+
+    # -- the chair's passphrase ----------------------------------------------------------
+    def set_passphrase(self) -> None:
+        aid = self.assembly_id
+        if aid is None:
+            return
+        title = t("gui.polls.passphrase_title")
+        current = None
+        if self.console.has_passphrase:
+            current = self.ask(self, title, t("gui.polls.ask_current"))
+            if current is None:
+                return
+        new = self.ask(self, title, t("gui.polls.ask_new"))
+        if new is None:
+            return
+        again = self.ask(self, title, t("gui.polls.ask_again"))
+        if again is None:
+            return
+        if again != new:
+            self._say(t("gui.polls.passphrase_mismatch"), ok=False)
+            return
+        self.worker.submit(
+            lambda: self.backend.set_passphrase(aid, new, current),
+            lambda _r: self._passphrase_saved(),
+            self._failed,
+        )
+
+    def _passphrase_saved(self) -> None:
+        self._say(t("gui.polls.passphrase_saved"), ok=True)
+        self.refresh()
+
+    # -- open and close ------------------------------------------------------------------
+    def open_selected(self) -> None:
+        self._transition("open")
+
+    def close_selected(self) -> None:
+        self._transition("close")
+
+    def _transition(self, action: str) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        title = row.contest.definition.title
+        passphrase = self.ask(
+            self, t(f"gui.polls.{action}_title"), t(f"gui.polls.{action}_prompt", title=title)
+        )
+        if passphrase is None:
+            return
+        contest_id = row.contest.id
+        if action == "open":
+            job = lambda: self.backend.open_poll(contest_id, passphrase)  # noqa: E731
+        else:
+            job = lambda: self.backend.close_poll(contest_id, passphrase)  # noqa: E731
+        self.worker.submit(job, lambda _r: self._transitioned(action, title), self._failed)
+
+    def _transitioned(self, action: str, title: str) -> None:
+        done = "gui.polls.opened" if action == "open" else "gui.polls.closed"
+        self._say(t(done, title=title), ok=True)
+        self.changed.emit()
+        self.refresh()
+
+    # -- messages ------------------------------------------------------------------------
+    def _failed(self, error: JobError) -> None:
+        """The service's refusal; a wrong passphrase also says how long to wait, if at all."""
+        self._say(passphrase_refusal_text(error.exception) or error.message, ok=False)
+
+    def _say(self, text: str, ok: bool) -> None:
+        colour = "#1b7a34" if ok else "#c4161c"
+        self.message.setStyleSheet(f"color: {colour}; font-size: 17px; font-weight: 700;")
+        self.message.setText(text)
+
+
+def _colour(state: PollState) -> QColor:
+    return QColor(_STATE_COLOURS[state])

@@ -1,0 +1,1 @@
+"""The setup screen: the assembly, its eligibility rules and quorum."""
