@@ -31,6 +31,8 @@ from assembly_desk.audit.keys import (
     public_key_hex,
     save_private_key,
 )
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.i18n import set_language
 
 PASS = "마을총회-비밀번호"
 FAST = 10  # scrypt log2(N) for tests that do not test the cost itself
@@ -94,6 +96,25 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(KeyFileUnreadable, match="file not found") as caught:
         load_private_key(tmp_path / "nope.key", PASS)
     assert caught.value.message_ko.startswith("키 파일을 사용할 수 없습니다")
+
+
+def test_key_errors_carry_a_catalogue_key_and_are_translated_where_shown(tmp_path: Path) -> None:
+    """No text inside the exception: the key and its parameters, said in the reader's language."""
+    with pytest.raises(KeyFileUnreadable) as caught:
+        load_private_key(tmp_path / "nope.key", PASS)
+    error = caught.value
+    assert isinstance(error, DeskError)
+    assert error.key == "keys.unreadable" and error.reason_key == "keys.reason.not_found"
+    assert error.params == {"path": str(tmp_path / "nope.key")}
+    assert error.reason == "file not found"
+    assert error.message("en") == f"Cannot use key file {tmp_path / 'nope.key'}: file not found."
+    assert error.message("ko").endswith("파일이 없습니다.")
+    set_language("en")
+    try:
+        assert error.message() == error.message("en")
+    finally:
+        set_language("ko")
+    assert error.message() == error.message("ko") == error.message_ko
 
 
 def test_not_a_key_file(tmp_path: Path) -> None:

@@ -38,6 +38,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.i18n import t
+
 __all__ = [
     "MIN_PASSPHRASE_LENGTH",
     "KeyFileError",
@@ -74,15 +77,25 @@ _OID_SCRYPT = bytes.fromhex("06092b06010401da47040b")  # 1.3.6.1.4.1.11591.4.11
 _OID_AES256_CBC = bytes.fromhex("060960864801650304012a")  # 2.16.840.1.101.3.4.1.42
 
 
-class KeyFileError(Exception):
-    """Base of key file problems; ``message_ko`` carries the Korean text for the UI."""
+class KeyFileError(DeskError):
+    """Base of key file problems: a catalogue key plus parameters, like every ``DeskError``.
 
-    message_ko: str = "키 파일 오류"
+    ``str(error)`` is the English message (logs, ``pytest.raises(match=...)``); the fronts
+    show :meth:`message` in the user's language. ``message_ko`` stays for readers written
+    when the Korean text was carried inside the exception.
+    """
 
-    def __init__(self, message: str, message_ko: str | None = None) -> None:
-        super().__init__(message)
-        if message_ko is not None:
-            self.message_ko = message_ko
+    def __init__(self, key: str = "keys.error", **params: Any) -> None:
+        super().__init__(key, **params)
+        Exception.__init__(self, self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the current language)."""
+        return t(self.key, lang, **self.params)
+
+    @property
+    def message_ko(self) -> str:
+        return self.message("ko")
 
 
 class WrongPassphrase(KeyFileError):
@@ -92,33 +105,35 @@ class WrongPassphrase(KeyFileError):
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        where = f" for {os.fspath(path)}" if path is not None else ""
-        where_ko = f" ({os.fspath(path)})" if path is not None else ""
-        super().__init__(
-            f"Wrong passphrase{where} (or the key file is damaged).",
-            f"암호가 맞지 않습니다{where_ko}. 키 파일이 손상되었을 수도 있습니다.",
-        )
+        if path is None:
+            super().__init__("keys.wrong_passphrase")
+        else:
+            super().__init__("keys.wrong_passphrase_for", path=os.fspath(path))
 
 
 class KeyFileUnreadable(KeyFileError):
-    """The file is missing, unreadable, not a PEM key, not Ed25519, or unencrypted."""
+    """The file is missing, unreadable, not a PEM key, not Ed25519, or unencrypted.
 
-    def __init__(self, path: str | os.PathLike[str], reason: str, reason_ko: str) -> None:
-        super().__init__(
-            f"Cannot use key file {os.fspath(path)}: {reason}.",
-            f"키 파일을 사용할 수 없습니다 ({os.fspath(path)}): {reason_ko}.",
-        )
-        self.reason = reason
+    ``reason_key`` (with ``reason_params``) names why, translated with the message;
+    ``reason`` is that reason in English.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason_key: str, **reason_params: Any) -> None:
+        self.reason_key = reason_key
+        self.reason_params = reason_params
+        self.reason = t(reason_key, "en", **reason_params)
+        super().__init__("keys.unreadable", path=os.fspath(path))
+
+    def message(self, lang: str | None = None) -> str:
+        reason = t(self.reason_key, lang, **self.reason_params)
+        return t(self.key, lang, **self.params, reason=reason)
 
 
 class WeakPassphrase(KeyFileError, ValueError):
     """Refused at key creation: a short passphrase makes the encryption pointless."""
 
     def __init__(self) -> None:
-        super().__init__(
-            f"Passphrase too short: use at least {MIN_PASSPHRASE_LENGTH} characters.",
-            f"암호가 너무 짧습니다. {MIN_PASSPHRASE_LENGTH}자 이상으로 정하세요.",
-        )
+        super().__init__("keys.weak_passphrase", min=MIN_PASSPHRASE_LENGTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,27 +280,16 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str) -> Ed25519Pr
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise KeyFileUnreadable(path, "file not found", "파일이 없습니다") from None
+        raise KeyFileUnreadable(path, "keys.reason.not_found") from None
     except OSError as error:
-        raise KeyFileUnreadable(
-            path, f"cannot read it ({error.strerror})", "파일을 읽을 수 없습니다"
-        ) from None
+        raise KeyFileUnreadable(path, "keys.reason.cannot_read", error=error.strerror) from None
     if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
         if b"-----BEGIN PRIVATE KEY-----" in data:
-            raise KeyFileUnreadable(
-                path,
-                "the key is not protected by a passphrase; create a new one",
-                "암호로 보호되지 않은 키입니다. 새로 만드세요",
-            )
-        raise KeyFileUnreadable(
-            path, "not an encrypted PKCS#8 PEM key file", "암호화된 PKCS#8 PEM 키 파일이 아닙니다"
-        )
+            raise KeyFileUnreadable(path, "keys.reason.unencrypted")
+        raise KeyFileUnreadable(path, "keys.reason.not_pkcs8")
     if _cryptography_version() < _MIN_CRYPTOGRAPHY:
         raise KeyFileUnreadable(
-            path,
-            f"cryptography {cryptography.__version__} is too old to open scrypt-protected "
-            "keys; install cryptography 45 or newer",
-            "cryptography 라이브러리가 너무 오래되었습니다. 45 이상으로 업데이트하세요",
+            path, "keys.reason.old_cryptography", version=cryptography.__version__
         )
     try:
         key = serialization.load_pem_private_key(data, _passphrase_bytes(passphrase))
@@ -294,15 +298,11 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str) -> Ed25519Pr
         # other ValueError means the structure itself is broken.
         if "password" in str(error).lower():
             raise WrongPassphrase(path) from None
-        raise KeyFileUnreadable(
-            path, "the file is damaged or not a key", "파일이 손상되었거나 키가 아닙니다"
-        ) from None
+        raise KeyFileUnreadable(path, "keys.reason.damaged") from None
     except (TypeError, UnsupportedAlgorithm):
-        raise KeyFileUnreadable(
-            path, "unsupported key file format", "지원하지 않는 키 파일 형식입니다"
-        ) from None
+        raise KeyFileUnreadable(path, "keys.reason.unsupported") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileUnreadable(path, "not an Ed25519 key", "Ed25519 키가 아닙니다")
+        raise KeyFileUnreadable(path, "keys.reason.not_ed25519")
     return key
 
 
