@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from assembly_desk.audit.bundle_schema import SchemaError
 from assembly_desk.audit.verify_checks import (
@@ -96,7 +97,7 @@ def verify_bundle(
         files = read_bundle_files(path, limits)
         parsed = parse_bundle(files.raw)
     except BundleUnreadable as error:
-        params = {"reason": str(error)}
+        params: dict[str, Any] = {"reason": str(error)}
         return VerifyReport(
             source, [Check("files", False, "verify.files.unreadable", params)], True
         )

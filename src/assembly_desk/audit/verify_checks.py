@@ -68,7 +68,7 @@ def check_signatures(p: Parsed) -> list[Check]:
     report = check_policy(p.tally["body"], p.tally["signatures"], policy)
     checks: list[Check] = []
     for sig in report.checks:
-        params = {
+        params: dict[str, Any] = {
             "signer": sig.signer or "?",
             "role": sig.role or "?",
             "fingerprint": sig.fingerprint or "?",

@@ -97,14 +97,15 @@ def _parse_cvrs(data: bytes) -> tuple[list[tuple[str, str]], dict[str, list[Ball
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BundleUnreadable(CVR_FILE, "not valid UTF-8", line) from None
+        line_no = data[: error.start].count(b"\n") + 1
+        raise BundleUnreadable(CVR_FILE, "not valid UTF-8", line_no) from None
     if text and not text.endswith("\n"):
         raise BundleUnreadable(
             CVR_FILE, "last line does not end with a newline", text.count("\n") + 1
         )
     lines = text.split("\n")[:-1] if text else []
-    scan = _DECODER.scan_once
+    # The decoder's scanner, set by JSONDecoder.__init__ (absent from its type stubs).
+    scan = _DECODER.scan_once  # type: ignore[attr-defined]
     objs: list[dict[str, Any]] = []
     cvrs: list[tuple[str, str]] = []
     ballots: dict[str, list[Ballot]] = {}

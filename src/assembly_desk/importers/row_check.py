@@ -147,7 +147,7 @@ class RowChecker:
         address = clean_address(cells[self._address]) if self._address != _ABSENT else ""
         if address:
             self._fits(number, self._address, text_problem(address, ADDRESS_MAX))
-        phone = ""
+        phone: str | None = ""
         if self._phone != _ABSENT:
             phone = self._read(number, self._phone, cells, phone_last4)
         category, tong, ban, consent = (self._look_up(number, x, cells) for x in self._lookups)

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _contest_fk() -> sa.Column:  # type: ignore[type-arg]
+def _contest_fk() -> sa.Column:
     return sa.Column(
         "contest_id",
         sa.Integer(),
@@ -25,7 +25,7 @@ def _contest_fk() -> sa.Column:  # type: ignore[type-arg]
     )
 
 
-def _batch_fk() -> sa.Column:  # type: ignore[type-arg]
+def _batch_fk() -> sa.Column:
     return sa.Column(
         "batch_id",
         sa.Integer(),
