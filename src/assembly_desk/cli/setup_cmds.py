@@ -14,7 +14,7 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies, ballot_papers, cards, roll
+from assembly_desk.services import assemblies, cards, print_ballots, roll
 from assembly_desk.services.clock import utc_now
 
 
@@ -147,7 +147,7 @@ def _cards(args: argparse.Namespace) -> int:
 def _ballots(args: argparse.Namespace) -> int:
     db = db_from(args)
     with db.uow() as uow:
-        report = ballot_papers.write_ballot_papers(uow, args.contest, args.out, args.copies)
+        report = print_ballots.write_ballot_papers(uow, args.contest, args.out, args.copies)
     for warning in report.warnings:
         print(warning)
     print(t("cli.ballots_written", copies=report.copies, pages=report.pages, path=str(args.out)))

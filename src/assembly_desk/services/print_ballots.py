@@ -1,4 +1,7 @@
-"""Printing paper ballots for a contest: the same definition the station shows, on paper.
+"""The use case that prints a contest's paper ballots: the definition the station shows, on paper.
+
+It finds the contest, its assembly and its place on the agenda; the paper itself is laid
+out by :mod:`assembly_desk.documents.paper_ballots`.
 
 The paper carries the contest's position on the agenda (제N호 안건), never a serial number:
 every copy is identical, so a paper cannot be traced to the person it was handed to.
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assembly_desk.documents.ballot_papers import (
+from assembly_desk.documents.paper_ballots import (
     BallotHeader,
     BallotPaperReport,
     render_ballot_papers,
@@ -22,6 +25,7 @@ from assembly_desk.services.contests import get_contest, list_contests
 def write_ballot_papers(
     uow: UnitOfWork, contest_id: int, out: Path, copies: int, lang: str | None = None
 ) -> BallotPaperReport:
+    """Write ``copies`` identical ballots of a stored contest to ``out`` (see the module)."""
     contest = get_contest(uow, contest_id)
     assembly = get_assembly(uow, contest.assembly_id)
     order = [c.id for c in list_contests(uow, assembly.id)]

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from assembly_desk.documents.ballot_papers import (
+from assembly_desk.documents.layout import mm
+from assembly_desk.documents.paper_ballots import (
     MARK,
     BallotHeader,
     render_ballot_papers,
 )
-from assembly_desk.documents.layout import mm
 from assembly_desk.domain.contests import BallotType, ContestDefinition, Criterion, Option
 from assembly_desk.domain.errors import InvalidInput
 from assembly_desk.i18n import t
