@@ -20,9 +20,9 @@ from fractions import Fraction
 from . import candidates as cand
 from . import validity
 from .ballots import Ballot, ChoiceBallot
-from .top_by_tally import top
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
+from .top_by_tally import top
 
 
 def count_marks(

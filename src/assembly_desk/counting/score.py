@@ -28,9 +28,9 @@ from fractions import Fraction
 from . import candidates as cand
 from . import validity
 from .ballots import Ballot, Number, ScoreBallot
-from .top_by_tally import top
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
+from .top_by_tally import top
 
 
 def _is_number(value: object) -> bool:
@@ -123,7 +123,7 @@ def count_score(
 
     panel_weights = panels if panels is not None else {"": Fraction(1)}
     weight_sum = sum(panel_weights.values())
-    per_candidate: dict[str, dict[str, object]] = {}
+    per_candidate: dict[str, object] = {}
     combined: dict[str, Fraction] = {}
     for name in order:
         by_panel: dict[str, dict[str, object]] = {}
