@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 
 from assembly_desk.domain.assembly import Category, QuorumKind, QuorumRule
 from assembly_desk.domain.errors import InvalidInput
+from assembly_desk.i18n import t
 from assembly_desk.services import audit_log, status
 from assembly_desk.services.checkin import Colour, Outcome
 from assembly_desk.services.database import Database
@@ -24,11 +28,29 @@ class Clock:
         return self.now
 
 
-def test_scan_checks_in_and_second_desk_answers_already(db: Database) -> None:
+@pytest.fixture
+def seoul_clock() -> Iterator[None]:
+    """The desk laptop's local time zone is Seoul's (times on screen are local)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Seoul"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_scan_checks_in_and_second_desk_answers_already(db: Database, seoul_clock: None) -> None:
     aid = make_assembly(db)
     kim = add_person(db, aid, "김민수")
     desk1 = DeskSession(db, aid, "데스크 1", Clock())
-    desk2 = DeskSession(db, aid, "데스크 2", Clock())
+    later = Clock()
+    later.now = FIXED_NOW + timedelta(minutes=7)  # the second desk scans at 10:07
+    desk2 = DeskSession(db, aid, "데스크 2", later)
 
     first = desk1.scan(kim.card_code)
     assert first.outcome is Outcome.CHECKED_IN
@@ -38,8 +60,12 @@ def test_scan_checks_in_and_second_desk_answers_already(db: Database) -> None:
     second = desk2.scan(kim.card_code)
     assert second.outcome is Outcome.ALREADY
     assert second.colour is Colour.AMBER
-    assert "데스크 1" in second.detail()
-    assert "10:00" in second.detail() or second.checked_in_at == FIXED_NOW
+    assert second.checked_in_at == FIXED_NOW
+    # Where and when the first check-in happened (10:00 Seoul time), not the second scan.
+    assert second.detail() == t("scan.detail.already", "ko", time="10:00", desk="데스크 1")
+    assert "10:07" not in second.detail()
+    with db.uow() as uow:
+        assert status.status(uow, aid).checked_in == 1
 
 
 def test_same_code_twice_within_seconds_counts_once_and_still_answers(db: Database) -> None:
@@ -64,18 +90,28 @@ def test_mistyped_code_is_told_apart_from_unknown_code(db: Database) -> None:
     kim = add_person(db, aid, "김민수")
     desk = DeskSession(db, aid, "d", Clock())
     code = kim.card_code
-    swapped = code[:3] + code[4] + code[3] + code[5:]
-    if swapped != code:
-        assert desk.scan(swapped).outcome is Outcome.MISTYPED
-    assert desk.scan("12345678901").outcome in (Outcome.MISTYPED, Outcome.NOT_ON_ROLL)
-    # A valid check digit that belongs to nobody on this roll.
-    from assembly_desk.domain import card_code
-
-    other = card_code.new_code()
-    result = desk.scan(other)
+    # Two neighbouring digits swapped (the first pair that differs), and one digit mistyped:
+    # the Damm check digit catches both.
+    i = next(i for i in range(len(code) - 1) if code[i] != code[i + 1])
+    swapped = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
+    one_off = code[:2] + str((int(code[2]) + 1) % 10) + code[3:]
+    # 1234567890 carries check digit 6, so ...1 is a slip of the hand ...
+    wrong_check = "12345678901"
+    for typed in (swapped, one_off, wrong_check):
+        result = desk.scan(typed)
+        assert result.outcome is Outcome.MISTYPED, typed
+        assert result.colour is Colour.RED
+        assert result.detail() == t("scan.detail.mistyped", "ko", code=typed)
+    # ... and ...6 is a well-formed card that belongs to nobody on this roll.
+    unknown = "12345678906"
+    assert unknown != code
+    result = desk.scan(unknown)
     assert result.outcome is Outcome.NOT_ON_ROLL
     assert result.colour is Colour.RED
+    assert result.detail() == t("scan.detail.not_on_roll", "ko")
     assert "명부" in result.detail()
+    with db.uow() as uow:
+        assert status.status(uow, aid).checked_in == 0
 
 
 def test_full_width_and_dashed_codes_from_korean_ime_work(db: Database) -> None:

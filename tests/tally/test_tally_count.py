@@ -109,9 +109,35 @@ def test_budget_greedy_by_votes_within_the_cap(any_db: Database) -> None:
 
 
 def test_budget_can_be_counted_with_equal_shares(db: Database) -> None:
-    station = [{"choices": ["놀이터", "가로등"]}] * 3 + [{"choices": ["도서관"]}] * 2
+    """Method of Equal Shares, worked by hand and cross-checked with pabutools
+    (``method_of_equal_shares``, cardinality satisfaction, with and without
+    ``voter_budget_increment=1``: [가로등, 놀이터] both times).
+
+    7 voters, cap 7,000,000 won, so each voter holds 1,000,000 won:
+    4 x {도서관, 가로등}, 3 x {놀이터}.
+
+    Round 1, price per supporter (rho): 가로등 2M / 4 = 500,000; 놀이터 3M / 3 = 1,000,000;
+    도서관 is out at once: its 4 supporters hold 4,000,000 < 5,000,000. 가로등 is funded.
+    Round 2: 놀이터's three supporters pay their whole 1,000,000 each. 5,000,000 spent,
+    2,000,000 left and 도서관 no longer fits, so the outcome is exhaustive and the one-won
+    completion never reruns. Counted by votes (도서관 4, 가로등 4, 놀이터 3) the money
+    would go to 도서관 and 가로등, and the three 놀이터 voters would get nothing.
+    """
+    station = [{"choices": ["도서관", "가로등"]}] * 4 + [{"choices": ["놀이터"]}] * 3
     _aid, cid = election(db, budget(), station, rule=tally.CountRule(method="mes"))
-    assert count(db, cid).method == "mes"
+    counted = count(db, cid)
+    r = counted.result
+    assert counted.method == "mes"
+    assert r.elected == ("가로등", "놀이터")
+    assert r.valid == 7
+    first, second = r.rounds
+    assert first.tallies == {"놀이터": Fraction(1_000_000), "가로등": Fraction(500_000)}
+    assert (first.elected, first.eliminated) == (("가로등",), ("도서관",))
+    assert second.tallies == {"놀이터": Fraction(1_000_000)}
+    assert second.elected == ("놀이터",)
+    assert r.details["share_per_voter"] == 1_000_000
+    assert r.details["mes_runs"] == 1  # exhaustive at once: no completion rerun
+    assert (r.details["spent"], r.details["left"]) == (5_000_000, 2_000_000)
 
 
 def test_a_rule_that_does_not_fit_the_ballot_is_refused(db: Database) -> None:
