@@ -87,14 +87,24 @@ def test_demo_runs_a_whole_sample_assembly(tmp_path: Path, capsys) -> None:  # t
     assert status["quorum"]["met"] is True
 
 
-@pytest.mark.parametrize("lang,word", [("ko", "입장"), ("en", "Checked in")])
-def test_language_switch_on_the_command_line(sqlite_url: str, capsys, lang: str, word: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang,other", [("ko", "en"), ("en", "ko")])
+def test_language_switch_on_the_command_line(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], lang: str, other: str
+) -> None:
+    from assembly_desk.i18n import catalogue
+
     _create(sqlite_url)
     capsys.readouterr()
     assert main(["--db", sqlite_url, "--lang", lang, "status"]) == 0
-    out = capsys.readouterr().out
-    assert ("Checked in" in out) == (lang == "en")
-    assert word in out or lang == "en"
+    lines = capsys.readouterr().out.splitlines()
+    # The same two messages, in the language asked for and never in the other one.
+    figures = {"checked_in": 0, "eligible": 0, "roll": 0}
+    line = catalogue()["status.line"]
+    quorum = catalogue()["status.quorum"]
+    assert line[lang].format(**figures) in lines
+    assert quorum[lang].format(required=1, missing=1) in lines
+    assert line[other].format(**figures) not in lines
+    assert quorum[other].format(required=1, missing=1) not in lines
 
 
 def test_a_connection_lost_mid_command_exits_2_with_a_plain_message(
