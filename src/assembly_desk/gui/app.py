@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui import theme
 from assembly_desk.gui.fonts import apply_korean_font
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.gui.preferences import resolve_desk_name
@@ -61,7 +62,9 @@ def add_location_warning(window: QMainWindow, url: str) -> QLabel | None:
         return None
     label = QLabel()
     label.setObjectName("dbLocationWarning")
-    label.setStyleSheet("color: #8a1c1c; font-weight: 600; padding: 0 8px;")
+    label.setStyleSheet(
+        theme.style(theme.text_style(theme.PALETTE.error_on_bg, weight=600), "padding: 0 8px;")
+    )
 
     def say(target: QWidget) -> None:
         if isinstance(target, QLabel):

@@ -76,32 +76,41 @@ class DeskPage(QWidget):
         self.field = ScanField()
         self.field.setMinimumHeight(64)
         self.field.setStyleSheet(
-            f"QLineEdit#scanField {{ font-size: {theme.FIELD_PX}px; padding: 6px 14px;"
-            " border: 3px solid #1f5fae; border-radius: 12px; background: #ffffff; }"
+            theme.rule(
+                "QLineEdit#scanField",
+                theme.font(theme.TYPE.field),
+                "padding: 6px 14px;",
+                theme.border(3, theme.PALETTE.accent, 12),
+                theme.bg(theme.PALETTE.surface),
+            )
         )
         self.camera_button = QPushButton()
         self.walk_in_button = QPushButton()
         for button in (self.camera_button, self.walk_in_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(64)
-            button.setStyleSheet("font-size: 17px; padding: 0 18px;")
+            button.setStyleSheet(theme.style(theme.font(theme.TYPE.emphasis), "padding: 0 18px;"))
         self.banner = Banner()
         self.results = ResultsList()
         self.counts = CountsPanel()
         self.camera_state = QLabel()
         self.camera_state.setObjectName("cameraState")
         self.camera_state.setWordWrap(True)
-        self.camera_state.setStyleSheet("font-size: 16px; font-weight: 600; color: #7a4f00;")
+        self.camera_state.setStyleSheet(
+            theme.text_style(theme.PALETTE.warn_text, theme.TYPE.body, 600)
+        )
         self.camera = CameraScanner(self, video_inputs=video_inputs)
         self.offline_state = QLabel()
         self.offline_state.setObjectName("offlineState")
         self.offline_state.setWordWrap(True)
-        self.offline_state.setStyleSheet("font-size: 16px; font-weight: 600; color: #9b1c1c;")
+        self.offline_state.setStyleSheet(
+            theme.text_style(theme.PALETTE.error_strong, theme.TYPE.body, 600)
+        )
         self.offline_state.hide()
         self._offline: tuple[str, dict[str, int]] | None = None  # key and params shown
         self._pending = 0
         self.keys_hint = QLabel()
-        self.keys_hint.setStyleSheet("font-size: 14px; color: #52606d;")
+        self.keys_hint.setStyleSheet(theme.text_style(theme.PALETTE.text_muted, theme.TYPE.caption))
 
         top = QHBoxLayout()
         top.addWidget(self.field, 1)

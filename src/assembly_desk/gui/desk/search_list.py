@@ -64,9 +64,9 @@ class ResultsList(QWidget):
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setStyleSheet(
-            f"QTreeWidget {{ font-size: {theme.LIST_PX}px; }}"
-            "QTreeWidget::item { padding: 6px 4px; }"
-            "QHeaderView::section { font-size: 15px; padding: 4px; }"
+            theme.rule("QTreeWidget", theme.font(theme.TYPE.large))
+            + "QTreeWidget::item { padding: 6px 4px; }"
+            + theme.rule("QHeaderView::section", theme.font(theme.TYPE.small), "padding: 4px;")
         )
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

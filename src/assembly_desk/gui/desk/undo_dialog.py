@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.services.people import PersonView
 
@@ -29,7 +30,7 @@ class UndoDialog(QDialog):
         self.setMinimumWidth(520)
         question = QLabel(t("gui.undo.question", name=person.name, birth=person.birth_hint()))
         question.setWordWrap(True)
-        question.setStyleSheet("font-size: 18px; font-weight: 600;")
+        question.setStyleSheet(theme.font(theme.TYPE.large, 600))
         prompt = QLabel(t("gui.undo.reason_label"))
         self.reason = QComboBox()
         self.reason.setEditable(True)
@@ -38,7 +39,7 @@ class UndoDialog(QDialog):
             self.reason.addItem(t(key))
         self.reason.setCurrentIndex(0)
         self.reason.lineEdit().setPlaceholderText(t("gui.undo.placeholder"))
-        self.reason.setStyleSheet("font-size: 16px; padding: 4px;")
+        self.reason.setStyleSheet(theme.style(theme.font(theme.TYPE.body), "padding: 4px;"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview
 
@@ -49,7 +50,7 @@ class ImportPreview(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("previewSummary")
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-size: 16px;")
+        self.summary.setStyleSheet(theme.font(theme.TYPE.body))
         self.mapping = _table(2)
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.sample = _table(0)

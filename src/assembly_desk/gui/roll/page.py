@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui import theme
 from assembly_desk.gui.roll.import_preview import ImportPreview
 from assembly_desk.gui.widgets.file_dialogs import get_open_file_name
 from assembly_desk.gui.widgets.walk_in_form import WalkInForm
@@ -44,10 +45,10 @@ class RollPage(QWidget):
         self.busy = False
 
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 20px; font-weight: 700;")
+        self.title.setStyleSheet(theme.font(theme.TYPE.heading, 700))
         self.explain = QLabel()
         self.explain.setWordWrap(True)
-        self.explain.setStyleSheet("color: #33414d;")
+        self.explain.setStyleSheet(theme.fg(theme.PALETTE.text_secondary))
         self.choose_button = QPushButton()
         self.choose_button.setMinimumHeight(40)
         self.choose_button.clicked.connect(self.choose_file)
@@ -56,8 +57,14 @@ class RollPage(QWidget):
         self.refusal.setObjectName("importRefusal")
         self.refusal.setWordWrap(True)
         self.refusal.setStyleSheet(
-            "QLabel#importRefusal { background: #fdecea; color: #8a1c1c; font-size: 16px;"
-            " border: 3px solid #c4161c; border-radius: 10px; padding: 12px; }"
+            theme.rule(
+                "QLabel#importRefusal",
+                theme.bg(theme.PALETTE.error_bg),
+                theme.fg(theme.PALETTE.error_on_bg),
+                theme.font(theme.TYPE.body),
+                theme.border(3, theme.PALETTE.error, 10),
+                "padding: 12px;",
+            )
         )
         self.refusal.hide()
         self.preview = ImportPreview()
@@ -69,7 +76,7 @@ class RollPage(QWidget):
         self.result = QLabel()
         self.result.setObjectName("importResult")
         self.result.setWordWrap(True)
-        self.result.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.result.setStyleSheet(theme.font(theme.TYPE.body, 600))
         self.walk_in = WalkInForm(worker, backend)
 
         choose = QHBoxLayout()
@@ -87,7 +94,7 @@ class RollPage(QWidget):
         left.addLayout(bottom)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.VLine)
-        line.setStyleSheet("color: #d5dbe1;")
+        line.setStyleSheet(theme.fg(theme.PALETTE.border))
         right = QVBoxLayout()
         right.addWidget(self.walk_in)
         layout = QHBoxLayout(self)
@@ -99,9 +106,7 @@ class RollPage(QWidget):
 
     # -- the import ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path = get_open_file_name(
-            self, t("gui.import.choose"), "", t("gui.import.filter")
-        )
+        path = get_open_file_name(self, t("gui.import.choose"), "", t("gui.import.filter"))
         if path:
             self.load_file(Path(path))
 

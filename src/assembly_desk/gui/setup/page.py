@@ -36,13 +36,14 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui import theme
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.assemblies import AssemblySpec
 from assembly_desk.services.facade.desk import DeskService
 
 NEW = -1
-_ERROR_STYLE = "border: 2px solid #c4161c; border-radius: 4px;"
+_ERROR_STYLE = theme.border(2, theme.PALETTE.error, 4)
 _UNITS = {
     QuorumKind.NUMBER: "gui.setup.unit_people",
     QuorumKind.PERCENT_OF_ROLL: "gui.setup.unit_percent",
@@ -68,8 +69,13 @@ class SetupPage(QWidget):
         self.intro.setObjectName("setupIntro")
         self.intro.setWordWrap(True)
         self.intro.setStyleSheet(
-            "QLabel#setupIntro { background: #e8f0fb; color: #123d72; font-size: 17px;"
-            " border-radius: 10px; padding: 12px; }"
+            theme.rule(
+                "QLabel#setupIntro",
+                theme.bg(theme.PALETTE.accent_bg),
+                theme.fg(theme.PALETTE.accent_deep),
+                theme.font(theme.TYPE.emphasis),
+                "border-radius: 10px; padding: 12px;",
+            )
         )
         self.chooser = QComboBox()
         self.chooser.currentIndexChanged.connect(self._chooser_changed)
@@ -103,13 +109,15 @@ class SetupPage(QWidget):
 
         self.fixed_note = QLabel()
         self.fixed_note.setWordWrap(True)
-        self.fixed_note.setStyleSheet("color: #52606d;")
+        self.fixed_note.setStyleSheet(theme.fg(theme.PALETTE.text_muted))
         self.error = QLabel()
         self.error.setObjectName("setupError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020; font-size: 16px; font-weight: 600;")
+        self.error.setStyleSheet(theme.text_style(theme.PALETTE.error_text, theme.TYPE.body, 600))
         self.saved_label = QLabel()
-        self.saved_label.setStyleSheet("color: #14632b; font-size: 16px; font-weight: 600;")
+        self.saved_label.setStyleSheet(
+            theme.text_style(theme.PALETTE.ok_text, theme.TYPE.body, 600)
+        )
         self.save_button = QPushButton()
         self.save_button.setObjectName("setupSave")
         self.save_button.setMinimumHeight(44)

@@ -36,7 +36,9 @@ def _table() -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setStyleSheet(
-        "QTableWidget { font-size: 18px; } QHeaderView::section { font-size: 15px; }"
+        theme.rule("QTableWidget", theme.font(theme.TYPE.large))
+        + " "
+        + theme.rule("QHeaderView::section", theme.font(theme.TYPE.small))
     )
     return table
 
@@ -47,23 +49,25 @@ class StatusPage(QWidget):
         self._status: Status | None = None
         self._updated: datetime | None = None
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 26px; font-weight: 700;")
+        self.title.setStyleSheet(theme.font(theme.TYPE.title, 700))
         self.big = QLabel("–")
         self.big.setObjectName("statusBig")
-        self.big.setStyleSheet(f"font-size: {theme.BIG_NUMBER_PX}px; font-weight: 800;")
+        self.big.setStyleSheet(theme.font(theme.TYPE.big_number, 800))
         self.sub = QLabel()
-        self.sub.setStyleSheet("font-size: 24px; color: #33414d;")
+        self.sub.setStyleSheet(theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.subtitle))
         self.bar = QProgressBar()
         self.bar.setMinimumHeight(44)
         self.quorum = QLabel()
         self.quorum.setObjectName("statusQuorum")
-        self.quorum.setStyleSheet("font-size: 30px; font-weight: 700;")
+        self.quorum.setStyleSheet(theme.font(theme.TYPE.display, 700))
         self.categories = _table()
         self.desks = _table()
         self.desks.setColumnCount(2)
         self.conflicts_title = QLabel()
         self.conflicts_title.setObjectName("statusConflictsTitle")
-        self.conflicts_title.setStyleSheet("font-size: 18px; font-weight: 700; color: #9b1c1c;")
+        self.conflicts_title.setStyleSheet(
+            theme.text_style(theme.PALETTE.error_strong, theme.TYPE.large, 700)
+        )
         self.conflicts = _table()
         self.conflicts.setObjectName("statusConflicts")
         self.conflicts.setColumnCount(4)
@@ -71,7 +75,7 @@ class StatusPage(QWidget):
         self.conflicts_title.hide()
         self.conflicts.hide()
         self.updated = QLabel()
-        self.updated.setStyleSheet("font-size: 14px; color: #52606d;")
+        self.updated.setStyleSheet(theme.text_style(theme.PALETTE.text_muted, theme.TYPE.caption))
         tables = QHBoxLayout()
         tables.addWidget(self.categories, 3)
         tables.addWidget(self.desks, 2)
@@ -120,8 +124,8 @@ class StatusPage(QWidget):
         )
         fill_quorum_bar(self.bar, status)
         self.quorum.setText(quorum_text(status))
-        colour = "#1b7a34" if status.quorum_met else "#9a6b00"
-        self.quorum.setStyleSheet(f"font-size: 30px; font-weight: 700; color: {colour};")
+        colour = theme.PALETTE.ok if status.quorum_met else theme.PALETTE.warn
+        self.quorum.setStyleSheet(theme.text_style(colour, theme.TYPE.display, 700))
         self.categories.setRowCount(len(status.per_category))
         for row, count in enumerate(status.per_category):
             cells = (t(f"category.{count.category}"), str(count.checked_in), str(count.eligible))

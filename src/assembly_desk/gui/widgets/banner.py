@@ -210,13 +210,13 @@ class Banner(QFrame):
             QFrame#banner {{ background: {look.background}; border: 6px solid {border};
                              border-radius: 14px; }}
             QLabel {{ color: {look.text}; background: transparent; border: none; }}
-            QLabel#bannerHeadline {{ font-size: {theme.HEADLINE_PX}px; font-weight: 800; }}
-            QLabel#bannerName {{ font-size: {theme.NAME_PX}px; font-weight: 700; }}
-            QLabel#bannerHint {{ font-size: {theme.DETAIL_PX}px; }}
-            QLabel#bannerDetail {{ font-size: {theme.DETAIL_PX}px; }}
-            QLabel#bannerBadge {{ font-size: 20px; font-weight: 700; padding: 4px 12px;
+            QLabel#bannerHeadline {{ {theme.font(theme.TYPE.banner, 800)} }}
+            QLabel#bannerName {{ {theme.font(theme.TYPE.name, 700)} }}
+            QLabel#bannerHint {{ {theme.font(theme.TYPE.detail)} }}
+            QLabel#bannerDetail {{ {theme.font(theme.TYPE.detail)} }}
+            QLabel#bannerBadge {{ {theme.font(theme.TYPE.heading, 700)} padding: 4px 12px;
                                   border: 2px solid {look.text}; border-radius: 8px; }}
-            QPushButton {{ font-size: 20px; font-weight: 600; padding: 8px 20px;
+            QPushButton {{ {theme.font(theme.TYPE.heading, 600)} padding: 8px 20px;
                            color: {look.background}; background: {look.text};
                            border: none; border-radius: 10px; }}
             QPushButton:hover {{ background: {look.accent}; color: {look.text}; }}

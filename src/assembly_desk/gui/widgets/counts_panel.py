@@ -42,11 +42,18 @@ def fill_quorum_bar(bar: QProgressBar, status: Status) -> None:
     bar.setFormat(
         t("gui.counts.bar", checked_in=status.checked_in, required=status.quorum_required)
     )
-    colour = "#1b7a34" if status.quorum_met else "#f6b40e"
+    p = theme.PALETTE
+    colour = p.ok_fill if status.quorum_met else p.warn_fill
     bar.setStyleSheet(
-        "QProgressBar { border: 2px solid #9aa5b1; border-radius: 8px; text-align: center;"
-        " font-size: 16px; font-weight: 700; background: #ffffff; min-height: 30px; }"
-        f"QProgressBar::chunk {{ background: {colour}; border-radius: 6px; }}"
+        theme.rule(
+            "QProgressBar",
+            theme.border(2, p.border_input, 8),
+            "text-align: center;",
+            theme.font(theme.TYPE.body, 700),
+            theme.bg(p.surface),
+            "min-height: 30px;",
+        )
+        + theme.rule("QProgressBar::chunk", theme.bg(colour), "border-radius: 6px;")
     )
 
 
@@ -56,26 +63,31 @@ class CountsPanel(QFrame):
         self.setObjectName("countsPanel")
         self.setMinimumWidth(290)
         self.setStyleSheet(
-            "QFrame#countsPanel { background: #f7f9fb; border: 1px solid #d5dbe1;"
-            " border-radius: 12px; }"
-            "QLabel { background: transparent; }"
+            theme.rule(
+                "QFrame#countsPanel",
+                theme.bg(theme.PALETTE.surface_panel),
+                theme.border(1, theme.PALETTE.border, 12),
+            )
+            + "QLabel { background: transparent; }"
         )
         self._status: Status | None = None
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; color: #52606d;")
+        self.title.setStyleSheet(theme.text_style(theme.PALETTE.text_muted, theme.TYPE.body))
         self.checked_in = QLabel("–")
         self.checked_in.setObjectName("countCheckedIn")
-        self.checked_in.setStyleSheet(f"font-size: {theme.COUNT_PX}px; font-weight: 800;")
+        self.checked_in.setStyleSheet(theme.font(theme.TYPE.count, 800))
         self.eligible = QLabel()
-        self.eligible.setStyleSheet("font-size: 17px;")
+        self.eligible.setStyleSheet(theme.font(theme.TYPE.emphasis))
         self.eligible.setWordWrap(True)
         self.bar = QProgressBar()
         self.quorum = QLabel()
         self.quorum.setObjectName("countQuorum")
         self.quorum.setWordWrap(True)
-        self.quorum.setStyleSheet("font-size: 17px; font-weight: 600;")
+        self.quorum.setStyleSheet(theme.font(theme.TYPE.emphasis, 600))
         self.categories = QLabel()
-        self.categories.setStyleSheet("font-size: 15px; color: #33414d;")
+        self.categories.setStyleSheet(
+            theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.small)
+        )
         self.categories.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)

@@ -24,14 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.services.bundle_review import ContestView, method_text, number_text, option_text
 
-ELECTED_BG = "#cfeeda"
-ELECTED_FG = "#0f5121"
-ELIMINATED_BG = "#f8d3d2"
-ELIMINATED_FG = "#7d0b0f"
-OUT_BG = "#f1f3f5"
+ELECTED_BG = theme.PALETTE.ok_bg_strong
+ELECTED_FG = theme.PALETTE.ok_deep
+ELIMINATED_BG = theme.PALETTE.error_bg_strong
+ELIMINATED_FG = theme.PALETTE.error_deep
+OUT_BG = theme.PALETTE.surface_out
 
 EXHAUSTED_ROW = "\x00exhausted"  # a row key no candidate can have
 
@@ -297,7 +298,7 @@ class ContestPanel(QWidget):
     def retranslate(self) -> None:
         check = self.view.recount
         if check is None:
-            text, colour = t("gui.auditor.contest.not_recounted"), "#5c6670"
+            text, colour = t("gui.auditor.contest.not_recounted"), theme.PALETTE.text_quiet
         elif check.ok:
             text, colour = t("gui.auditor.contest.reproduced"), ELECTED_FG
         else:

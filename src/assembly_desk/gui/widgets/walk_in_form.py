@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.assembly import Category
+from assembly_desk.gui import theme
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.importers.dates import DateProblem, parse_birth_date
@@ -36,6 +37,16 @@ from assembly_desk.services import roll
 from assembly_desk.services.facade.desk import DeskService, WalkInAnswer, WalkInVerdict
 
 JUDGE_DELAY_MS = 150
+
+
+def _verdict_style(background: str, text: str) -> str:
+    """The verdict box: its colours say the answer before the words are read."""
+    return theme.style(
+        theme.font(theme.TYPE.large, 700),
+        "padding: 8px; border-radius: 8px;",
+        theme.bg(background),
+        theme.fg(text),
+    )
 
 
 class WalkInForm(QWidget):
@@ -50,7 +61,7 @@ class WalkInForm(QWidget):
         self._error: JobError | None = None
         self._judge_seq = 0
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 20px; font-weight: 700;")
+        self.title.setStyleSheet(theme.font(theme.TYPE.heading, 700))
         self.name = QLineEdit()
         self.birth = QLineEdit()
         self.category = QComboBox()
@@ -70,7 +81,7 @@ class WalkInForm(QWidget):
         self.error = QLabel()
         self.error.setObjectName("walkInError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020; font-size: 15px;")
+        self.error.setStyleSheet(theme.text_style(theme.PALETTE.error_text, theme.TYPE.small))
         self.match_label = QLabel()
         self.match_label.setWordWrap(True)
         self.match_reason = QLineEdit()
@@ -230,22 +241,22 @@ class WalkInForm(QWidget):
         return t(self._problem.key, value=self.birth.text().strip())
 
     def _render_verdict(self) -> None:
-        style = "font-size: 18px; font-weight: 700; padding: 8px; border-radius: 8px;"
+        p = theme.PALETTE
         if self._problem is not None:
             self.verdict.setText(self._problem_text())
-            self.verdict.setStyleSheet(style + "background: #fdecea; color: #8a1c1c;")
+            self.verdict.setStyleSheet(_verdict_style(p.error_bg, p.error_on_bg))
         elif self._verdict is None:
             self.verdict.setText(t("gui.walkin.verdict_wait"))
-            self.verdict.setStyleSheet(style + "background: #eef1f4; color: #52606d;")
+            self.verdict.setStyleSheet(_verdict_style(p.surface_idle, p.text_muted))
         elif self._verdict.verdict.eligible:
             self.verdict.setText(self._verdict.text())
-            self.verdict.setStyleSheet(style + "background: #e3f4e8; color: #14632b;")
+            self.verdict.setStyleSheet(_verdict_style(p.ok_bg, p.ok_text))
         elif self._verdict.verdict.needs_guardian_consent:
             self.verdict.setText(self._verdict.text())
-            self.verdict.setStyleSheet(style + "background: #fff4d6; color: #6b4a00;")
+            self.verdict.setStyleSheet(_verdict_style(p.warn_bg, p.warn_text_strong))
         else:
             self.verdict.setText(self._verdict.text())
-            self.verdict.setStyleSheet(style + "background: #fdecea; color: #8a1c1c;")
+            self.verdict.setStyleSheet(_verdict_style(p.error_bg, p.error_on_bg))
 
     def retranslate(self) -> None:
         self.title.setText(t("gui.walkin.title"))
