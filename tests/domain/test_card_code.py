@@ -45,9 +45,7 @@ def test_published_vectors(digits: str, check: int) -> None:
 
 
 def test_single_digits_follow_the_first_row_of_the_published_table() -> None:
-    assert [card_code.damm_digit(str(d)) for d in range(10)] == [
-        int(c) for c in PUBLISHED_TABLE[0]
-    ]
+    assert [card_code.damm_digit(str(d)) for d in range(10)] == [int(c) for c in PUBLISHED_TABLE[0]]
 
 
 def test_every_pair_of_digits_follows_the_published_table() -> None:
