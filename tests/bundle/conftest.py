@@ -156,8 +156,8 @@ def rewrite(
     dicts / list of audit entries in place. This isolates one check: only what the
     mutation breaks semantically (recount, turnout, seed, ...) can fail.
     """
-    from assembly_desk.audit.bundle import canonical_jsonl
     from assembly_desk.audit.canonical import canonical_json, loads, sha256_hex
+    from assembly_desk.audit.canonical_lines import canonical_jsonl
     from assembly_desk.audit.signing import sign
 
     man = loads((folder / "manifest.json").read_bytes())

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assembly_desk.audit.bundle import canonical_jsonl
 from assembly_desk.audit.canonical import canonical_hash, canonical_json, loads, sha256_hex
+from assembly_desk.audit.canonical_lines import canonical_jsonl
 from assembly_desk.audit.chain import entry_hash
 from assembly_desk.audit.signing import sign
 from tests.bundle.conftest import _signer

@@ -11,13 +11,7 @@ from typing import Any
 
 import pytest
 
-from assembly_desk.audit.bundle import (
-    BundleError,
-    add_signature,
-    canonical_jsonl,
-    canonical_line,
-    write_bundle,
-)
+from assembly_desk.audit.bundle import BundleError, add_signature, write_bundle
 from assembly_desk.audit.bundle_schema import (
     ballot_from_cvr,
     contest_entry,
@@ -26,6 +20,7 @@ from assembly_desk.audit.bundle_schema import (
     tie_rule_from_json,
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
+from assembly_desk.audit.canonical_lines import canonical_jsonl
 from assembly_desk.audit.signing import SignaturePolicy
 from assembly_desk.audit.verify import verify_bundle
 from assembly_desk.counting import CountOptions, TieRule, count
@@ -197,7 +192,7 @@ def test_refuses_non_nfc_text(tmp_path: Path, chair: Any, witness: Any) -> None:
         build_bundle(tmp_path / "b", [chair], [chair[1], witness[1]], cvrs=cvrs)
 
 
-def test_canonical_line_fast_path_equals_rfc8785() -> None:
+def test_canonical_jsonl_fast_path_equals_rfc8785() -> None:
     values = [
         {"b": 1, "a": ["가", "나"], "c": None, "d": True},
         {"emoji": "😀", "\U0001f600": 1, "\ue000": 2},  # astral keys sort by UTF-16
@@ -205,10 +200,10 @@ def test_canonical_line_fast_path_equals_rfc8785() -> None:
         {"n": -(2**53 - 1)},
     ]
     for value in values:
-        assert canonical_line(value) == canonical_json(value)
+        assert canonical_jsonl([value]) == canonical_json(value) + b"\n"
     assert canonical_jsonl(values) == b"".join(canonical_json(v) + b"\n" for v in values)
     with pytest.raises(CanonicalizationError):
-        canonical_line({"x": 0.5})
+        canonical_jsonl([{"x": 0.5}])
 
 
 def test_add_signature_needs_a_folder(bundle: Path, tmp_path: Path, witness: Any) -> None:

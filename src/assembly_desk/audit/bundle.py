@@ -19,12 +19,8 @@ Every file is RFC 8785 canonical JSON (one object per line for JSONL), so
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import secrets
-import shutil
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -35,6 +31,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from assembly_desk.audit.bundle_files import replace_file, write_folder
 from assembly_desk.audit.bundle_schema import (
     AUDIT_FILE,
     CVR_FILE,
@@ -50,6 +47,7 @@ from assembly_desk.audit.bundle_schema import (
     validate_tally,
 )
 from assembly_desk.audit.canonical import canonical_json, sha256_hex
+from assembly_desk.audit.canonical_lines import canonical_jsonl
 from assembly_desk.audit.chain import GENESIS, verify_chain
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
 from assembly_desk.audit.signing import SignaturePolicy, sign
@@ -72,10 +70,7 @@ __all__ = [
     "BundleFiles",
     "BundleUnreadable",
     "add_signature",
-    "canonical_jsonl",
-    "canonical_line",
     "load_json_file",
-    "new_cvr_id",
     "read_bundle_files",
     "write_bundle",
     "zip_bundle",
@@ -86,75 +81,6 @@ Signer = tuple[Ed25519PrivateKey, PublicKeyInfo]
 
 class BundleError(ValueError):
     """A bundle cannot be written or co-signed as asked (the message says why)."""
-
-
-def new_cvr_id() -> str:
-    """A random 128-bit CVR id (32 lowercase hex digits): no order, no meaning."""
-    return secrets.token_hex(16)
-
-
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
-)
-
-
-def plain_json_is_canonical(text: str) -> bool:
-    """Whether ``json.dumps(sort_keys, compact, ensure_ascii=False)`` text is RFC 8785 text.
-
-    For values holding only strings, safe ints, booleans, null and containers, that
-    form equals RFC 8785 exactly when no character lies outside the Basic
-    Multilingual Plane (there, code-point order and UTF-16 order of keys can differ)
-    and the text is NFC (which canonical JSON demands). Checked once for a whole file.
-    """
-    if text.isascii():
-        return True
-    try:
-        if len(text.encode("utf-16-le")) != 2 * len(text):
-            return False  # astral characters
-    except UnicodeEncodeError:
-        return False  # lone surrogates
-    return unicodedata.is_normalized("NFC", text)
-
-
-def canonical_line(value: Any) -> bytes:
-    """RFC 8785 bytes of one JSON value (fast path through the C encoder when it is exact)."""
-    if _only_safe(value):
-        text = _ENCODER.encode(value)
-        if plain_json_is_canonical(text):
-            return text.encode("utf-8")
-    return canonical_json(value)
-
-
-def canonical_jsonl(values: Sequence[Any], *, checked: bool = False) -> bytes:
-    """One RFC 8785 value per line, each ending in ``\n``.
-
-    ``checked``: the caller has validated the values (no floats, no ints beyond
-    +-(2**53-1), string keys), as :func:`write_bundle` does for CVRs, so the fast C
-    encoder can be used for the whole file after one NFC/BMP check.
-    """
-    if not values:
-        return b""
-    if checked or all(_only_safe(value) for value in values):
-        text = "\n".join(map(_ENCODER.encode, values)) + "\n"
-        if plain_json_is_canonical(text):
-            return text.encode("utf-8")
-    return b"".join(canonical_json(value) + b"\n" for value in values)
-
-
-_SAFE = 2**53 - 1
-
-
-def _only_safe(value: Any) -> bool:
-    """No float, no int beyond +-(2**53-1), no non-string key anywhere in ``value``."""
-    if isinstance(value, str) or value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE <= value <= _SAFE
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _only_safe(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return all(_only_safe(item) for item in value)
-    return False
 
 
 # --- writing -------------------------------------------------------------------
@@ -338,7 +264,7 @@ def write_bundle(
         AUDIT_FILE: audit_bytes,
         TALLY_FILE: canonical_json(tally),
     }
-    _write_folder(target, files)
+    write_folder(target, files)
     return target
 
 
@@ -358,44 +284,6 @@ def _sign_checked(
             f"not {info.name!r} ({info.role})"
         )
     return sign(body, key, allowed)
-
-
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _write_folder(target: Path, files: Mapping[str, bytes]) -> None:
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
-    try:
-        for name, data in files.items():
-            _fsync_write(tmp / name, data)
-        os.chmod(tmp, 0o755)
-        if target.exists():
-            target.rmdir()  # empty, checked by the caller
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def add_signature(
@@ -439,7 +327,7 @@ def add_signature(
     ):
         raise BundleError(f"{info.name} ({info.fingerprint}) has already signed this bundle")
     tally["signatures"].append(record)
-    _replace_file(folder / TALLY_FILE, canonical_json(tally))
+    replace_file(folder / TALLY_FILE, canonical_json(tally))
     return record
 
 

@@ -4,17 +4,25 @@ Shared by the writer (:mod:`.bundle`) and the verifier (:mod:`.verify`) so both 
 a contest's counting options, a cast vote record and the tally body the same way.
 Every problem is a :class:`SchemaError` naming the file and the JSON path (and the
 line for JSONL files). Format description: docs/bundle-format.md.
+
+The counting options' JSON form lives in :mod:`.bundle_options`; its readers are
+re-exported here, so the shapes of a bundle can all be imported from one module.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import fields
 from fractions import Fraction
 from typing import Any
 
-from assembly_desk.audit.canonical import MAX_SAFE_INTEGER
+from assembly_desk.audit.bundle_options import (
+    is_int,
+    options_from_json,
+    options_to_json,
+    read_exact_number,
+    tie_rule_from_json,
+)
 from assembly_desk.counting import (
     METHODS,
     Ballot,
@@ -22,9 +30,7 @@ from assembly_desk.counting import (
     CountOptions,
     RankingBallot,
     ScoreBallot,
-    TieRule,
     YesNoBallot,
-    fraction_to_json,
     seed_commitment,
 )
 
@@ -64,27 +70,6 @@ CVR_KEYS = frozenset({"id", "contest", "group", *SELECTION_KEYS})
 
 _HEX = {32: re.compile(r"[0-9a-f]{32}"), 64: re.compile(r"[0-9a-f]{64}")}
 
-# Option name -> kind: "int", "int?", "str", "bool", "names?", "num?", "nummap?".
-_OPTION_KINDS: dict[str, str] = {
-    "seats": "int",
-    "max_choices": "int?",
-    "threshold": "str",
-    "base": "str",
-    "present": "int?",
-    "eligible": "int?",
-    "quorum": "int?",
-    "candidates": "names?",
-    "costs": "nummap?",
-    "budget": "num?",
-    "criteria_weights": "nummap?",
-    "group_weights": "nummap?",
-    "trim": "bool",
-    "satisfaction": "str",
-    "increment": "num?",
-    "greedy": "bool",
-}
-assert set(_OPTION_KINDS) == {f.name for f in fields(CountOptions)} - {"tie"}
-
 
 class SchemaError(ValueError):
     """A bundle file is readable but not shaped as format v1 requires."""
@@ -101,114 +86,6 @@ class SchemaError(ValueError):
 def is_hex(value: Any, digits: int) -> bool:
     """``value`` is a string of exactly ``digits`` lowercase hex digits."""
     return isinstance(value, str) and _HEX[digits].fullmatch(value) is not None
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-# --- counting options <-> JSON ----------------------------------------------
-
-
-def _num_json(value: Any) -> int | str:
-    if isinstance(value, float | bool):
-        raise TypeError("floats are not allowed; use an int, a Fraction or a 'num/den' string")
-    return fraction_to_json(Fraction(value))
-
-
-def _num_read(value: Any, path: str) -> Fraction:
-    if _is_int(value):
-        if abs(value) > MAX_SAFE_INTEGER:
-            raise ValueError(f"{path}: integer outside +-(2**53-1)")
-        return Fraction(value)
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+/[0-9]+", value):
-        try:
-            number = Fraction(value)
-        except ZeroDivisionError:
-            number = None
-        if number is not None and fraction_to_json(number) == value:
-            return number
-    raise ValueError(f"{path}: not an exact number in canonical form (int or 'num/den')")
-
-
-def options_to_json(options: CountOptions) -> dict[str, Any]:
-    """Every counting option (except the tie rule) as plain JSON: no floats, no None gaps."""
-    out: dict[str, Any] = {}
-    for name, kind in _OPTION_KINDS.items():
-        value = getattr(options, name)
-        if value is None:
-            out[name] = None
-        elif kind.startswith("names"):
-            out[name] = [str(item) for item in value]
-        elif kind.startswith("nummap"):
-            # Pairs, not an object: canonical JSON sorts object keys, and the order of
-            # e.g. the costs is the order of the ballot paper (it decides tie order).
-            out[name] = [[str(key), _num_json(item)] for key, item in value.items()]
-        elif kind.startswith("num"):
-            out[name] = _num_json(value)
-        else:
-            out[name] = value
-    return out
-
-
-def options_from_json(data: Any, tie: TieRule | None = None, path: str = "options") -> CountOptions:
-    """Inverse of :func:`options_to_json`; missing keys take the defaults, unknown ones fail."""
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{path}: must be an object")
-    unknown = sorted(set(data) - set(_OPTION_KINDS))
-    if unknown:
-        raise ValueError(f"{path}.{unknown[0]}: unknown counting option")
-    values: dict[str, Any] = {}
-    for name, value in data.items():
-        kind = _OPTION_KINDS[name]
-        here = f"{path}.{name}"
-        if value is None:
-            if not kind.endswith("?"):
-                raise ValueError(f"{here}: must not be null")
-            values[name] = None
-        elif kind.startswith("int"):
-            if not _is_int(value):
-                raise ValueError(f"{here}: must be an integer")
-            values[name] = value
-        elif kind == "str":
-            if not isinstance(value, str):
-                raise ValueError(f"{here}: must be a string")
-            values[name] = value
-        elif kind == "bool":
-            if not isinstance(value, bool):
-                raise ValueError(f"{here}: must be true or false")
-            values[name] = value
-        elif kind == "names?":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(f"{here}: must be a list of names")
-            values[name] = tuple(value)
-        elif kind == "nummap?":
-            if not isinstance(value, list) or not all(
-                isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
-                for pair in value
-            ):
-                raise ValueError(f"{here}: must be a list of [name, number] pairs")
-            mapping = {k: _num_read(v, f"{here}[{k!r}]") for k, v in value}
-            if len(mapping) != len(value):
-                raise ValueError(f"{here}: a name appears twice")
-            values[name] = mapping
-        else:
-            values[name] = _num_read(value, here)
-    if tie is not None:
-        values["tie"] = tie
-    return CountOptions(**values)
-
-
-def tie_rule_from_json(data: Any, seed: str | None, path: str = "tie_rule") -> TieRule:
-    """The published tie rule of a contest plus the revealed seed (if any)."""
-    if not isinstance(data, Mapping) or set(data) != {"backwards", "priority"}:
-        raise ValueError(f"{path}: must be an object with exactly backwards and priority")
-    if not isinstance(data["backwards"], bool):
-        raise ValueError(f"{path}.backwards: must be true or false")
-    priority = data["priority"]
-    if not isinstance(priority, list) or not all(isinstance(v, str) for v in priority):
-        raise ValueError(f"{path}.priority: must be a list of names")
-    return TieRule(priority=tuple(priority), seed=seed, backwards=data["backwards"])
 
 
 def contest_entry(
@@ -268,7 +145,7 @@ def _names(value: Any, what: str) -> tuple[str, ...]:
 
 def _score(value: Any) -> int | Fraction:
     try:
-        return _num_read(value, "score")
+        return read_exact_number(value, "score")
     except ValueError:
         raise ValueError("a score must be an int or a 'num/den' string") from None
 
@@ -342,7 +219,7 @@ def validate_manifest(manifest: Any) -> None:
     m = _exact_keys(manifest, top, f, "$")
     if m["format"] != FORMAT:
         raise SchemaError(f, "$.format", f"must be {FORMAT!r}")
-    if m["version"] != VERSION or not _is_int(m["version"]):
+    if m["version"] != VERSION or not is_int(m["version"]):
         raise SchemaError(f, "$.version", f"unsupported version {m['version']!r} (expected 1)")
     assembly = _exact_keys(m["assembly"], {"title", "date", "district"}, f, "$.assembly")
     for key in ("title", "date", "district"):
@@ -376,11 +253,11 @@ def validate_manifest(manifest: Any) -> None:
     if problem is not None:
         raise SchemaError(f, "$.policy", f"not a valid signature policy ({problem})")
     counts = _exact_keys(m["counts"], {"checked_in", "issued"}, f, "$.counts")
-    if not _is_int(counts["checked_in"]) or counts["checked_in"] < 0:
+    if not is_int(counts["checked_in"]) or counts["checked_in"] < 0:
         raise SchemaError(f, "$.counts.checked_in", "must be a non-negative integer")
     issued = _exact_keys(counts["issued"], seen, f, "$.counts.issued")
     for key, value in issued.items():
-        if not _is_int(value) or value < 0:
+        if not is_int(value) or value < 0:
             raise SchemaError(f, f"$.counts.issued[{key!r}]", "must be a non-negative integer")
     files = _exact_keys(m["files"], {CVR_FILE, AUDIT_FILE}, f, "$.files")
     for key, value in files.items():

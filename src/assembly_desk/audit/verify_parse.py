@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assembly_desk.audit.bundle import plain_json_is_canonical
 from assembly_desk.audit.bundle_schema import (
     AUDIT_FILE,
     CVR_FILE,
@@ -26,6 +25,7 @@ from assembly_desk.audit.bundle_schema import (
     validate_tally,
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
+from assembly_desk.audit.canonical_lines import plain_json_is_canonical
 from assembly_desk.audit.chain import ChainReport, JsonlError, load_jsonl, verify_chain
 from assembly_desk.audit.verify_read import BundleUnreadable, load_json_file
 from assembly_desk.counting import Ballot
