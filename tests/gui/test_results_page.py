@@ -20,14 +20,14 @@ from pytestqt.qtbot import QtBot
 from assembly_desk.audit import keys
 from assembly_desk.audit.canonical import canonical_json
 from assembly_desk.audit.verify import verify_bundle
-from assembly_desk.gui.main_window import RESULTS, MainWindow
+from assembly_desk.gui.main_window import POLLS, RESULTS, MainWindow
 from assembly_desk.gui.results.dialogs import NewKeyDialog
 from assembly_desk.gui.results.page import ResultsPage, grouped_hash
 from assembly_desk.i18n import set_language, t
 from assembly_desk.services import contests, tally
 from assembly_desk.services.database import Database
 from assembly_desk.services.facade.results import ExportRequest, NewKey
-from tests.ballots.helpers import open_poll, ranked, yes_no
+from tests.ballots.helpers import close_poll, open_poll, ranked, yes_no
 from tests.conftest import FIXED_NOW
 from tests.gui.conftest import WAIT_MS, open_window
 from tests.tally.helpers import election
@@ -114,6 +114,28 @@ def test_the_tab_lists_contests_and_open_ones_cannot_be_counted(
     page.count()  # even if reached another way, it is refused in words
     assert page.message.text() == t("gui.results.count_needs_close")
     assert not page.ready_button.isEnabled()
+
+
+def state_of(page: ResultsPage, contest_id: int) -> str:
+    for row in range(page.table.rowCount()):
+        if page.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == contest_id:
+            return page.table.item(row, 1).text()
+    raise AssertionError(contest_id)
+
+
+def test_a_poll_closed_elsewhere_is_closed_when_the_tab_is_shown_again(
+    qtbot: QtBot, window: MainWindow, db: Database, assembly: tuple[int, int, int]
+) -> None:
+    """Closing a poll (polls tab, another desk) and coming back: 마감, without 새로 고침."""
+    _aid, _closed, opened = assembly
+    page = window.results_page
+    assert state_of(page, opened) == t("gui.polls.state.open")
+    window.tabs.setCurrentIndex(POLLS)
+    close_poll(db, opened)
+    window.tabs.setCurrentIndex(RESULTS)
+    qtbot.waitUntil(lambda: state_of(page, opened) == t("gui.polls.state.closed"), timeout=WAIT_MS)
+    choose(qtbot, window, opened)
+    assert page.count_button.isEnabled()
 
 
 def test_seed_count_sign_export_and_ready(

@@ -162,9 +162,7 @@ class ExportDialog(QDialog):
             self.key.setText(path)
 
     def _browse_folder(self) -> None:
-        path = get_existing_directory(
-            self, t("gui.results.export.folder"), self.folder.text()
-        )
+        path = get_existing_directory(self, t("gui.results.export.folder"), self.folder.text())
         if path:
             self.folder.setText(path)
 
