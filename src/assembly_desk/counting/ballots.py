@@ -70,11 +70,5 @@ class ScoreBallot:
                 items.append((name, value))
         return cls(tuple(sorted(items, key=lambda kv: kv[0])), group)
 
-    def as_dict(self) -> dict[str, Number | dict[str, Number]]:
-        """The scores as a plain mapping (criteria as a nested dict)."""
-        return {
-            name: dict(value) if isinstance(value, tuple) else value for name, value in self.scores
-        }
-
 
 Ballot = YesNoBallot | ChoiceBallot | RankingBallot | ScoreBallot
