@@ -7,7 +7,9 @@ random-id order (``persistence.ballot_box`` says why). Nothing here names a pers
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select, update
+from typing import cast
+
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from assembly_desk.persistence.ballot_box import BallotBox, SlotState
 from assembly_desk.persistence.models_ballots import BallotRow, BoxRealmRow, StationBoxRow
 
-_BOX = StationBoxRow.__table__
+_BOX = cast(Table, StationBoxRow.__table__)
 
 
 def realm(conn: Connection) -> str:
@@ -89,7 +91,7 @@ def deliver(session: Session, box: BallotBox, contest_id: int) -> int | None:
     ballots = [b for b in box.ballots(contest_id) if b.state is SlotState.CAST]
     if ballots:
         session.execute(
-            insert(BallotRow.__table__),
+            insert(cast(Table, BallotRow.__table__)),
             [
                 {"id": b.ballot_id, "contest_id": contest_id, "selection_json": b.selection_json}
                 for b in ballots  # already in random-id order
@@ -123,4 +125,4 @@ def station_totals(session: Session, contest_id: int) -> tuple[int, int, int]:
             ),
         ).where(StationBoxRow.contest_id == contest_id)
     ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return int(row[0] or 0), int(row[1]), int(row[2] or 0)

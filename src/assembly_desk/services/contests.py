@@ -13,9 +13,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Row, bindparam, delete, func, insert, select
 
 from assembly_desk.audit.canonical import canonical_hash
 from assembly_desk.domain import text_rules
@@ -32,14 +29,10 @@ from assembly_desk.domain.contests import (
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
 from assembly_desk.persistence import ballot_store
 from assembly_desk.persistence.ballot_box import BallotBox
-from assembly_desk.persistence.models import PersonRow
-from assembly_desk.persistence.models_ballots import (
-    BallotIssueRow,
-    BallotRow,
-    ContestOptionRow,
-    ContestRow,
-    PanelMemberRow,
-)
+from assembly_desk.persistence.models_ballots import ContestRow
+from assembly_desk.persistence.repositories import ballots as ballot_rows
+from assembly_desk.persistence.repositories import contests as contest_rows
+from assembly_desk.persistence.repositories.contests import ContestFields, Lock
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -58,33 +51,21 @@ from assembly_desk.services.chair_passphrase import (  # noqa: F401
 # --- reading and writing definitions ----------------------------------------------------
 
 
-def contest_row(uow: UnitOfWork, contest_id: int, lock: str | None = None) -> ContestRow:
+def contest_row(uow: UnitOfWork, contest_id: int, lock: Lock = None) -> ContestRow:
     """The contest row; ``lock`` "share" or "update" locks it on PostgreSQL.
 
     Casting takes a share lock and closing an update lock, so on PostgreSQL no ballot can
     commit after the close counted them. SQLite needs none: one writer at a time.
     """
-    query = select(ContestRow).where(ContestRow.id == contest_id)
-    if lock == "share":
-        query = query.with_for_update(read=True)
-    elif lock == "update":
-        query = query.with_for_update()
-    row = uow.session.execute(query).scalar_one_or_none()
+    row = contest_rows.find(uow, contest_id, lock)
     if row is None:
         raise NotFound("contest.not_found", id=contest_id)
     return row
 
 
-_OPTIONS = (
-    select(ContestOptionRow.name, ContestOptionRow.cost)
-    .where(ContestOptionRow.contest_id == bindparam("contest_id"))
-    .order_by(ContestOptionRow.position)
-)
-
-
-def definition_of(uow: UnitOfWork, row: ContestRow | Row[Any]) -> ContestDefinition:
+def definition_of(uow: UnitOfWork, row: ContestFields) -> ContestDefinition:
     """The definition of a contest row (an ORM row or a Core row of the ``contest`` table)."""
-    options = uow.session.execute(_OPTIONS, {"contest_id": row.id}).all()
+    options = contest_rows.options(uow, row.id)
     return ContestDefinition(
         title=row.title,
         ballot_type=BallotType(row.ballot_type),
@@ -98,11 +79,7 @@ def definition_of(uow: UnitOfWork, row: ContestRow | Row[Any]) -> ContestDefinit
 
 
 def _panel(uow: UnitOfWork, contest_id: int) -> frozenset[int]:
-    return frozenset(
-        uow.session.execute(
-            select(PanelMemberRow.person_id).where(PanelMemberRow.contest_id == contest_id)
-        ).scalars()
-    )
+    return contest_rows.panel(uow, contest_id)
 
 
 def to_domain(uow: UnitOfWork, row: ContestRow) -> Contest:
@@ -122,11 +99,8 @@ def get_contest(uow: UnitOfWork, contest_id: int) -> Contest:
 def list_contests(
     uow: UnitOfWork, assembly_id: int, state: PollState | None = None
 ) -> list[Contest]:
-    query = select(ContestRow).where(ContestRow.assembly_id == assembly_id)
-    if state is not None:
-        query = query.where(ContestRow.state == state.value)
-    rows = uow.session.execute(query.order_by(ContestRow.id)).scalars().all()
-    return [to_domain(uow, r) for r in rows]
+    found = contest_rows.of_assembly(uow, assembly_id, None if state is None else state.value)
+    return [to_domain(uow, r) for r in found]
 
 
 def _write_definition(uow: UnitOfWork, row: ContestRow, defn: ContestDefinition) -> None:
@@ -139,16 +113,7 @@ def _write_definition(uow: UnitOfWork, row: ContestRow, defn: ContestDefinition)
     row.criteria_json = json.dumps(
         [{"name": c.name, "max_score": c.max_score} for c in defn.criteria], ensure_ascii=False
     )
-    uow.session.flush()
-    uow.session.execute(delete(ContestOptionRow).where(ContestOptionRow.contest_id == row.id))
-    if defn.options:
-        uow.session.execute(
-            insert(ContestOptionRow),
-            [
-                {"contest_id": row.id, "position": i, "name": o.name, "cost": o.cost}
-                for i, o in enumerate(defn.options)
-            ],
-        )
+    contest_rows.replace_options(uow, row, [(o.name, o.cost) for o in defn.options])
 
 
 def create_contest(
@@ -159,7 +124,8 @@ def create_contest(
     defn = definition.normalised()
     defn.validate()
     text_rules.check_contest_texts(defn)
-    row = ContestRow(
+    row = contest_rows.add(
+        uow,
         assembly_id=assembly_id,
         title=defn.title,
         ballot_type=defn.ballot_type.value,
@@ -168,11 +134,8 @@ def create_contest(
         max_choices=defn.max_choices,
         max_score=defn.max_score,
         budget_cap=defn.budget_cap,
-        criteria_json="[]",
         created_at=now,
     )
-    uow.session.add(row)
-    uow.session.flush()
     _write_definition(uow, row, defn)
     audit_log.append(
         uow,
@@ -200,7 +163,7 @@ def update_contest(
     defn.validate()
     _write_definition(uow, row, defn)
     if defn.scope is not VoterScope.PANEL:
-        uow.session.execute(delete(PanelMemberRow).where(PanelMemberRow.contest_id == row.id))
+        contest_rows.replace_panel(uow, row.id, ())
     audit_log.append(uow, "contest.updated", {"contest": row.id, "definition": defn.to_dict()}, now)
     uow.commit()
     return to_domain(uow, row)
@@ -214,21 +177,11 @@ def set_panel(
     if row.scope != VoterScope.PANEL.value:
         raise InvalidInput("contest.not_panel")
     wanted = sorted(set(person_ids))
-    found = set(
-        uow.session.execute(
-            select(PersonRow.id).where(
-                PersonRow.assembly_id == row.assembly_id, PersonRow.id.in_(wanted)
-            )
-        ).scalars()
-    )
+    found = contest_rows.people_found(uow, row.assembly_id, wanted)
     missing = [p for p in wanted if p not in found]
     if missing:
         raise NotFound("error.person_not_found", id=missing[0])
-    uow.session.execute(delete(PanelMemberRow).where(PanelMemberRow.contest_id == row.id))
-    if wanted:
-        uow.session.execute(
-            insert(PanelMemberRow), [{"contest_id": row.id, "person_id": p} for p in wanted]
-        )
+    contest_rows.replace_panel(uow, row.id, wanted)
     # Who sits on a panel is the officials' to know, not every reader of a bundle's log:
     # the size is published, the members are sealed.
     audit_log.append(
@@ -281,21 +234,13 @@ class PollCounts:
 
 
 def poll_counts(uow: UnitOfWork, contest_id: int) -> PollCounts:
-    by_channel = dict(
-        uow.session.execute(
-            select(BallotIssueRow.channel, func.count())
-            .where(BallotIssueRow.contest_id == contest_id)
-            .group_by(BallotIssueRow.channel)
-        ).all()
-    )
-    ballots = uow.session.execute(
-        select(func.count()).select_from(BallotRow).where(BallotRow.contest_id == contest_id)
-    ).scalar_one()
+    by_channel = ballot_rows.issues_by_channel(uow, contest_id)
+    stored = ballot_rows.ballot_count(uow, contest_id)
     delivered, pending, _ = ballot_store.station_totals(uow.session, contest_id)
     return PollCounts(
-        int(by_channel.get("station", 0)),
-        int(by_channel.get("paper", 0)),
-        int(ballots),
+        by_channel.get("station", 0),
+        by_channel.get("paper", 0),
+        stored,
         delivered,
         pending,
     )
@@ -303,7 +248,7 @@ def poll_counts(uow: UnitOfWork, contest_id: int) -> PollCounts:
 
 def definition_digest(defn: ContestDefinition) -> str:
     """SHA-256 of the canonical definition: logged at open, so a later change would show."""
-    return canonical_hash(defn.to_dict())  # type: ignore[arg-type]
+    return canonical_hash(defn.to_dict())
 
 
 def open_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) -> Contest:
@@ -347,7 +292,7 @@ def close_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime)
         check_transition(PollState(row.state), PollState.CLOSED)
         row.state = PollState.CLOSED.value
         row.closed_at = now
-        uow.session.flush()
+        contest_rows.flush(uow)
         delivered = []
         for box in boxes:
             if row.id not in box.contests():
@@ -378,5 +323,3 @@ def _held_boxes(uow: UnitOfWork) -> Iterator[list[BallotBox]]:
         for box in boxes:
             stack.enter_context(box.held())
         yield boxes
-
-

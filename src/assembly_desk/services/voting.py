@@ -25,10 +25,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from assembly_desk.domain import card_code
 from assembly_desk.domain.contests import (
     Contest,
@@ -41,14 +37,11 @@ from assembly_desk.domain.contests import (
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
 from assembly_desk.i18n import t
 from assembly_desk.persistence import ballot_store
-from assembly_desk.persistence.ballot_box import SelectionTooLarge
-from assembly_desk.persistence.models import CheckInRow, PersonRow
-from assembly_desk.persistence.models_ballots import (
-    BallotIssueRow,
-    BallotRow,
-    ContestRow,
-    PanelMemberRow,
-)
+from assembly_desk.persistence.ballot_box import BallotBox, SelectionTooLarge
+from assembly_desk.persistence.repositories import ballots as ballot_rows
+from assembly_desk.persistence.repositories import contests as contest_rows
+from assembly_desk.persistence.repositories.ballots import Voter
+from assembly_desk.persistence.repositories.contests import ContestFields
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.contests import contest_row, definition_of, poll_counts, to_domain
 
@@ -89,55 +82,10 @@ def _new_ballot_id() -> str:
 
 
 def _store_ballot(uow: UnitOfWork, contest_id: int, selection: dict[str, Any]) -> None:
-    uow.session.execute(
-        _BALLOT,
-        {
-            "id": _new_ballot_id(),
-            "contest_id": contest_id,
-            "selection_json": selection_json(selection),
-        },
-    )
+    ballot_rows.insert_ballot(uow, _new_ballot_id(), contest_id, selection_json(selection))
 
 
-@dataclass(frozen=True, slots=True)
-class _Voter:
-    assembly_id: int
-    eligible: bool
-    checked_in: bool
-    on_panel: bool
-
-
-# Built once: a station casts thousands of times, and building a statement costs more
-# than running it on SQLite.
-_CONTEST = ContestRow.__table__
-_CONTEST_FOR_SHARE = (
-    select(_CONTEST).where(_CONTEST.c.id == bindparam("contest_id")).with_for_update(read=True)
-)
-_VOTER = select(
-    PersonRow.assembly_id,
-    PersonRow.eligible,
-    exists()
-    .where(CheckInRow.assembly_id == PersonRow.assembly_id)
-    .where(CheckInRow.person_id == PersonRow.id),
-    exists()
-    .where(PanelMemberRow.contest_id == bindparam("contest_id"))
-    .where(PanelMemberRow.person_id == PersonRow.id),
-).where(PersonRow.id == bindparam("person_id"))
-_ISSUE = BallotIssueRow.__table__
-_ISSUE_PG = pg_insert(_ISSUE).on_conflict_do_nothing().returning(_ISSUE.c.person_id)
-_ISSUE_SQLITE = sqlite_insert(_ISSUE).on_conflict_do_nothing().returning(_ISSUE.c.person_id)
-_BALLOT = insert(BallotRow.__table__)
-
-
-def _voter(uow: UnitOfWork, contest_id: int, person_id: int) -> _Voter | None:
-    """Everything the station needs to know about one voter, in one query."""
-    row = uow.session.execute(
-        _VOTER, {"contest_id": contest_id, "person_id": person_id}
-    ).one_or_none()
-    return None if row is None else _Voter(row[0], bool(row[1]), bool(row[2]), bool(row[3]))
-
-
-def _reason(scope: str, voter: _Voter) -> Refusal | None:
+def _reason(scope: str, voter: Voter) -> Refusal | None:
     """Why this voter may not vote in a contest of ``scope`` (whether or not they did), or None.
 
     An assembly-wide contest needs an eligible, checked-in person; a panel contest needs a
@@ -157,35 +105,16 @@ def unlock_for_card(uow: UnitOfWork, assembly_id: int, code: str) -> Unlock:
     normal = card_code.normalise(code)
     person = None
     if card_code.is_valid(normal):
-        person = uow.session.execute(
-            select(PersonRow).where(
-                PersonRow.assembly_id == assembly_id, PersonRow.card_code == normal
-            )
-        ).scalar_one_or_none()
+        person = ballot_rows.person_by_card(uow, assembly_id, normal)
     if person is None:
         return Unlock(None, refusal=Refusal.UNKNOWN_CARD)
-    rows = (
-        uow.session.execute(
-            select(ContestRow)
-            .where(ContestRow.assembly_id == assembly_id, ContestRow.state == PollState.OPEN.value)
-            .order_by(ContestRow.id)
-        )
-        .scalars()
-        .all()
-    )
+    rows = contest_rows.of_assembly(uow, assembly_id, PollState.OPEN.value)
     if not rows:
         return Unlock(person.id, person.name, refusal=Refusal.NO_OPEN_POLL)
-    issued = set(
-        uow.session.execute(
-            select(BallotIssueRow.contest_id).where(
-                BallotIssueRow.person_id == person.id,
-                BallotIssueRow.contest_id.in_([r.id for r in rows]),
-            )
-        ).scalars()
-    )
+    issued = ballot_rows.issued_contests(uow, person.id, [r.id for r in rows])
     reasons: dict[int, Refusal | None] = {}
     for r in rows:
-        voter = _voter(uow, r.id, person.id)
+        voter = ballot_rows.voter(uow, r.id, person.id)
         assert voter is not None  # the person was just read
         reasons[r.id] = _reason(r.scope, voter)
     allowed = [r for r in rows if reasons[r.id] is None]
@@ -202,14 +131,14 @@ def unlock_for_card(uow: UnitOfWork, assembly_id: int, code: str) -> Unlock:
     raise AssertionError(found)
 
 
-def _open_for(uow: UnitOfWork, contest_id: int, person_id: int) -> Row[Any]:
+def _open_for(uow: UnitOfWork, contest_id: int, person_id: int) -> ContestFields:
     """The open contest, share-locked against a concurrent close; the voter may vote in it."""
-    row = uow.session.execute(_CONTEST_FOR_SHARE, {"contest_id": contest_id}).one_or_none()
+    row = ballot_rows.contest_for_share(uow, contest_id)
     if row is None:
         raise NotFound("contest.not_found", id=contest_id)
     if row.state != PollState.OPEN.value:
         raise Refused("poll.not_open")
-    voter = _voter(uow, contest_id, person_id)
+    voter = ballot_rows.voter(uow, contest_id, person_id)
     if voter is None or voter.assembly_id != row.assembly_id:
         raise NotFound("error.person_not_found", id=person_id)
     reason = _reason(row.scope, voter)
@@ -221,13 +150,10 @@ def _open_for(uow: UnitOfWork, contest_id: int, person_id: int) -> Row[Any]:
 def _issue(uow: UnitOfWork, contest_id: int, person_id: int, channel: str) -> None:
     """Insert the issue; the primary key (contest, person) refuses a second one.
 
-    ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike) lets the database decide
-    the race without a savepoint: on PostgreSQL a concurrent insert of the same key
-    waits for the other transaction and then finds the row.
+    The database decides a race between two stations (``ballots.insert_issue``): the
+    loser finds the winner's row and is told the person has voted.
     """
-    stmt = _ISSUE_PG if uow.is_postgres else _ISSUE_SQLITE
-    values = {"contest_id": contest_id, "person_id": person_id, "channel": channel}
-    if uow.session.execute(stmt, values).first() is None:  # rowcount varies by driver
+    if not ballot_rows.insert_issue(uow, contest_id, person_id, channel):
         raise Refused("vote.already")
 
 
@@ -291,8 +217,8 @@ def deliver_closed(uow: UnitOfWork, contest_id: int | None = None) -> int:
     return moved
 
 
-def _deliver_one(uow: UnitOfWork, box: Any, contest_id: int) -> int:
-    row = uow.session.get(ContestRow, contest_id)
+def _deliver_one(uow: UnitOfWork, box: BallotBox, contest_id: int) -> int:
+    row = contest_rows.get(uow, contest_id)
     if row is None:  # a contest deleted, or a box from another database
         return 0
     if row.state == PollState.OPEN.value or row.state == PollState.DRAFT.value:
