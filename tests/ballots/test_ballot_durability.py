@@ -10,19 +10,27 @@ too: an older database is upgraded, not reset.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing as mp
 import os
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import MetaData, func, select, text
 
+from assembly_desk.audit import chain
+from assembly_desk.audit.canonical import canonical_json
+from assembly_desk.domain import card_code
 from assembly_desk.persistence import migrate
 from assembly_desk.persistence.engine import make_engine
 from assembly_desk.persistence.models_ballots import BallotIssueRow, BallotRow
-from assembly_desk.services import voting
+from assembly_desk.services import audit_log, contests, status, voting
+from assembly_desk.services.checkin import Outcome
 from assembly_desk.services.database import open_database
+from assembly_desk.services.desk import DeskSession
 from tests.ballots.helpers import close_poll, setup, yes_no
 from tests.conftest import FIXED_NOW, make_assembly
 
@@ -103,22 +111,187 @@ def test_process_killed_mid_cast_loses_nothing_and_invents_nothing(
     db.dispose()
 
 
-def test_a_database_from_the_previous_release_is_upgraded(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+def _v1_entry(prev: str, seq: int, at: datetime, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An audit entry as the first release (r0001) wrote it: no ``sealed`` field, v1 prefix."""
+    entry: dict[str, Any] = {
+        "seq": seq,
+        "time": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "kind": kind,
+        "data": data,
+        "prev": prev,
+    }
+    digest = hashlib.sha256(b"assembly-desk/audit/v1\x00" + canonical_json(entry))
+    return {**entry, "hash": digest.hexdigest()}
+
+
+def _first_release_database(url: str) -> dict[str, str]:
+    """A database the first release (schema r0001) left mid-assembly; returns name -> code.
+
+    One assembly (quorum 3), four people on the roll (one ineligible), two checked in at
+    two desks, and the audit chain of those three changes, in the rows r0001 had.
+    """
     engine = make_engine(url)
     migrate.upgrade(engine, "r0001")
+    meta = MetaData()
+    meta.reflect(engine)
+    assert "ballot" not in meta.tables and "contest" not in meta.tables
+    assembly, person, checkin, audit = (
+        meta.tables[t] for t in ("assembly", "person", "checkin", "audit_event")
+    )
+    rules = {"min_age": 14, "allowed": ["resident"], "guardian_consent_under_14": False}
+    people = [  # name, category, eligible, reason, card code (check digit included)
+        ("김민수", "resident", True, "", "12345678906"),
+        ("이영희", "resident", True, "", "57240112946"),
+        ("박철수", "resident", True, "", "11111111113"),
+        ("최지원", "worker", False, "reason.category", "22222222221"),
+    ]
+    assert all(card_code.is_valid(p[4]) for p in people)
+    t0 = FIXED_NOW
+    created = {
+        "assembly": 1,
+        "kind": "village_assembly",
+        "title": "성산1동 주민총회",
+        "held_on": "2026-11-28",
+        "rules": rules,
+        "quorum": {"kind": "number", "value": 3, "council_members": 0},
+    }
+    e1 = _v1_entry(chain.GENESIS, 1, t0, "assembly.created", created)
+    e2 = _v1_entry(
+        e1["hash"],
+        2,
+        t0 + timedelta(minutes=1),
+        "checkin",
+        {"assembly": 1, "person": 1, "desk": "정문"},
+    )
+    e3 = _v1_entry(
+        e2["hash"],
+        3,
+        t0 + timedelta(minutes=2),
+        "checkin",
+        {"assembly": 1, "person": 2, "desk": "후문"},
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            assembly.insert(),
+            {
+                "kind": "village_assembly",
+                "title": "성산1동 주민총회",
+                "held_on": date(2026, 11, 28),
+                "venue": "주민센터 3층",
+                "district": "성산1동",
+                "rules_json": json.dumps(rules),
+                "quorum_kind": "number",
+                "quorum_value": 3,
+                "council_members": 0,
+                "eligible_count": 3,
+                "quorum_reached_at": None,
+                "created_at": t0,
+            },
+        )
+        conn.execute(
+            person.insert(),
+            [
+                {
+                    "assembly_id": 1,
+                    "name": name,
+                    "name_key": name,
+                    "birth_date": date(1980, 3, 15),
+                    "category": category,
+                    "address": "성산동",
+                    "tong": "3",
+                    "ban": "2",
+                    "phone_last4": "5678",
+                    "card_code": code,
+                    "eligible": eligible,
+                    "ineligible_reason": reason,
+                    "guardian_consent": False,
+                    "source": "import",
+                    "created_at": t0,
+                }
+                for name, category, eligible, reason, code in people
+            ],
+        )
+        # Ids come from the database, as they did for the first release (sequences on
+        # PostgreSQL): a fresh database numbers them from 1, in insertion order.
+        ids = conn.execute(select(person.c.id, person.c.name).order_by(person.c.id)).all()
+        assert [tuple(r) for r in ids] == [(i, p[0]) for i, p in enumerate(people, start=1)]
+        conn.execute(
+            checkin.insert(),
+            [
+                {
+                    "assembly_id": 1,
+                    "person_id": 1,
+                    "desk": "정문",
+                    "at": t0 + timedelta(minutes=1),
+                },
+                {
+                    "assembly_id": 1,
+                    "person_id": 2,
+                    "desk": "후문",
+                    "at": t0 + timedelta(minutes=2),
+                },
+            ],
+        )
+        conn.execute(
+            audit.insert(),
+            [
+                {
+                    "seq": e["seq"],
+                    "at": e["time"],
+                    "kind": e["kind"],
+                    "data_json": json.dumps(e["data"], ensure_ascii=False, sort_keys=True),
+                    "prev": e["prev"],
+                    "hash": e["hash"],
+                }
+                for e in (e1, e2, e3)
+            ],
+        )
+    assert migrate.current_revision(engine) == "r0001"
     engine.dispose()
-    with make_engine(url).connect() as conn:
-        names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
-    assert "ballot" not in names
-    db = open_database(url)  # upgrades to head
-    assert migrate.current_revision(db.engine) == migrate.head_revision()
-    aid = make_assembly(db)
-    from assembly_desk.services import contests
+    return {name: code for name, _c, _e, _r, code in people}
 
-    with db.uow() as uow:
-        assert contests.create_contest(uow, aid, yes_no(), FIXED_NOW).id > 0
-    db.dispose()
+
+def test_a_database_from_the_first_release_is_upgraded_with_its_people_and_check_ins(
+    any_db_url: str,
+) -> None:
+    codes = _first_release_database(any_db_url)
+    db = open_database(any_db_url)  # upgrades r0001 -> head at start, never resets
+    try:
+        assert migrate.current_revision(db.engine) == migrate.head_revision()
+        with db.uow() as uow:
+            st = status.status(uow, 1)
+            assert (st.roll_total, st.eligible, st.checked_in) == (4, 3, 2)
+            assert (st.quorum_required, st.quorum_missing) == (3, 1)
+            report = audit_log.verify(uow)
+            assert report.ok and report.count == 3, report.reason
+            assert [e["kind"] for e in audit_log.entries(uow)] == [
+                "assembly.created",
+                "checkin",
+                "checkin",
+            ]
+        later = FIXED_NOW + timedelta(minutes=30)
+        desk = DeskSession(db, 1, "데스크 3", lambda: later)
+        again = desk.scan(codes["김민수"])  # checked in before the upgrade, at the front door
+        assert again.outcome is Outcome.ALREADY
+        assert again.desk == "정문" and again.checked_in_at == FIXED_NOW + timedelta(minutes=1)
+        assert desk.scan(codes["최지원"]).outcome is Outcome.NOT_ELIGIBLE
+        assert desk.scan(codes["박철수"]).outcome is Outcome.CHECKED_IN  # the third: quorum
+        with db.uow() as uow:
+            st = status.status(uow, 1)
+            assert (st.checked_in, st.quorum_missing) == (3, 0)
+            assert st.quorum_reached_at == later
+            chained = audit_log.entries(uow)
+            report = audit_log.verify(uow)
+        # The old entries are kept as they were; new ones follow in the current format.
+        assert report.ok and report.count == len(chained), report.reason
+        assert [e["kind"] for e in chained[:3]] == ["assembly.created", "checkin", "checkin"]
+        assert all("sealed" not in e for e in chained[:3])
+        assert chained[3:] and all("sealed" in e for e in chained[3:])
+        assert "checkin" in [e["kind"] for e in chained[3:]]
+        with db.uow() as uow:  # the tables the later releases added work on the old data
+            assert contests.create_contest(uow, 1, yes_no(), FIXED_NOW).id > 0
+    finally:
+        db.dispose()
 
 
 def test_downgrade_to_the_previous_release_removes_only_ballot_tables(tmp_path: Path) -> None:
