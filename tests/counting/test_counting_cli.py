@@ -11,13 +11,19 @@ import pytest
 from assembly_desk.cli import count_cmd
 from assembly_desk.counting import ChoiceBallot, RankingBallot, ScoreBallot, YesNoBallot
 from assembly_desk.counting.ballot_file import BallotFileError, parse_lines
+from assembly_desk.i18n import set_language
 
 
-def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="assembly-desk")
-    count_cmd.register(parser.add_subparsers())
-    args = parser.parse_args(["count", *argv])
-    return args.func(args)
+def run(argv: list[str], lang: str = "en") -> int:
+    """``assembly-desk --lang LANG count ...``: the words come from the one catalogue."""
+    set_language(lang)
+    try:
+        parser = argparse.ArgumentParser(prog="assembly-desk")
+        count_cmd.register(parser.add_subparsers())
+        args = parser.parse_args(["count", *argv])
+        return args.func(args)
+    finally:
+        set_language("ko")
 
 
 def write(tmp_path: Path, lines: list[str], name: str = "ballots.jsonl") -> str:
@@ -123,3 +129,34 @@ def test_cli_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert run(["plurality", ok]) == 2
     assert "seed" in capsys.readouterr().err
     assert run(["mes", ok]) == 2
+
+
+def test_the_report_speaks_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, ['{"vote": "yes"}', '{"vote": "yes"}', '{"vote": "no"}'])
+    assert run(["yesno", path], lang="ko") == 0
+    out = capsys.readouterr().out
+    assert "유효표: 3" in out and "가결" in out and "valid" not in out
+    assert run(["borda", path], lang="ko") == 2
+    assert "알 수 없는 방식" in capsys.readouterr().err
+    assert run(["plurality", path, "--budget", "lots"], lang="ko") == 2
+    assert "정확한 수가 아닙니다" in capsys.readouterr().err
+
+
+def test_count_and_bundle_create_share_one_set_of_count_options() -> None:
+    """The options are defined once (cli/count_options.py), so the two cannot drift apart."""
+    from assembly_desk.cli import build_parser
+
+    def options_of(*command: str) -> set[str]:
+        parser = build_parser()
+        for name in command:
+            sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+            parser = sub.choices[name]
+        return {o for a in parser._actions for o in a.option_strings}
+
+    from assembly_desk.cli.count_options import ALL_OPTIONS, RULE_OPTIONS
+
+    assert set(ALL_OPTIONS) <= options_of("count")
+    assert set(ALL_OPTIONS) <= options_of("bundle", "create")
+    assert set(RULE_OPTIONS) <= options_of("tally", "rule")

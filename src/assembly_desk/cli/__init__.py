@@ -17,7 +17,15 @@ from assembly_desk.i18n import LANGUAGES, set_language, system_language, t
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assembly_desk.cli import audit_cmd, demo_cmd, door_cmds, setup_cmds
+    from assembly_desk.cli import (
+        audit_cmd,
+        bundle_cmd,
+        count_cmd,
+        demo_cmd,
+        door_cmds,
+        setup_cmds,
+        tally_cmd,
+    )
 
     parser = argparse.ArgumentParser(prog="assembly-desk", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=__version__)
@@ -35,18 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     door_cmds.register(sub)
     audit_cmd.register(sub)
     demo_cmd.register(sub)
-    try:
-        from assembly_desk.cli import count_cmd
-    except ImportError:  # pragma: no cover - only while the counting layer is absent
-        pass
-    else:
-        count_cmd.register(sub)
-    from assembly_desk.cli import bundle_cmd  # verify, keys create, bundle create|sign
-
-    bundle_cmd.register(sub)
-    from assembly_desk.cli import tally_cmd  # signer, seed, tally, export-bundle
-
-    tally_cmd.register(sub)
+    count_cmd.register(sub)
+    bundle_cmd.register(sub)  # verify, keys create, bundle create|sign
+    tally_cmd.register(sub)  # signer, seed, tally, export-bundle
     return parser
 
 

@@ -17,7 +17,7 @@ from assembly_desk.i18n import t
 from assembly_desk.services import audit_log
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     aud = sub.add_parser("audit", help=t("cli.help.audit"))
     aud_sub = aud.add_subparsers(dest="action", required=True)
     ver = aud_sub.add_parser("verify", help=t("cli.help.audit_verify"))

@@ -19,9 +19,7 @@ These commands need no database.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -47,7 +45,6 @@ from assembly_desk.audit.keys import (
     PublicKeyInfo,
     fingerprint,
     generate_key,
-    load_private_key,
     public_key_hex,
     save_private_key,
 )
@@ -61,17 +58,26 @@ from assembly_desk.audit.verify import (
 )
 from assembly_desk.audit.verify_read import LIMITS, BundleUnreadable, read_small_file
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
+from assembly_desk.cli.count_options import add_count_options, options_from
+from assembly_desk.cli.key_args import key_file, key_files, new_passphrase
 from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
 from assembly_desk.counting.ballot_file import BallotFileError, parse_line
+from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
+from assembly_desk.services.bundle_export import (
+    load_listed_signer,
+    load_with_sidecar,
+    read_public_info,
+    sidecar_path,
+)
 
 ROLES = ("chair", "witness")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``verify``, ``keys`` and ``bundle``."""
     ver = sub.add_parser("verify", help=t("bundle.help.verify"))
-    ver.add_argument("bundle", help="BUNDLE folder or .zip")
+    ver.add_argument("bundle", help=t("cli.help.bundle_path"))
     ver.add_argument("--json", action="store_true", help=t("bundle.help.json"))
     ver.add_argument("--since", metavar="HASH", help=t("bundle.help.since"))
     ver.add_argument(
@@ -95,14 +101,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bun_sub = bun.add_subparsers(dest="bundle_action", required=True)
     bc = bun_sub.add_parser("create", help=t("bundle.help.create"))
     bc.add_argument("--out", required=True)
-    bc.add_argument("--ballots", required=True, help="JSONL, one ballot per line")
+    bc.add_argument("--ballots", required=True, help=t("count.help.ballots"))
     bc.add_argument("--contest-id", required=True)
     bc.add_argument("--title", required=True)
     bc.add_argument("--method", required=True, choices=tuple(METHODS))
     bc.add_argument("--assembly-title", default="")
     bc.add_argument("--date", default="", help="YYYY-MM-DD")
     bc.add_argument("--district", default="")
-    _count_options(bc)
+    add_count_options(bc)
     bc.add_argument("--key", action="append", required=True, help=t("bundle.help.key"))
     bc.add_argument(
         "--key-passphrase-file",
@@ -122,32 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bs.add_argument("--key", required=True, help=t("bundle.help.key"))
     bs.add_argument("--key-passphrase-file", help=t("bundle.help.key_passphrase_file"))
     bs.set_defaults(func=run_bundle_sign)
-
-
-def _count_options(p: argparse.ArgumentParser) -> None:
-    """The options of ``assembly-desk count`` (read by ``count_cmd.options_from``)."""
-    p.add_argument("--seats", type=int, default=1)
-    p.add_argument("--max-choices", type=int)
-    p.add_argument("--threshold", default="simple")
-    p.add_argument("--base", default="valid")
-    p.add_argument("--present", type=int)
-    p.add_argument("--eligible", type=int)
-    p.add_argument("--quorum", type=int)
-    p.add_argument("--candidates", help="A,B,C")
-    p.add_argument("--costs", help='JSON file {"project": cost}')
-    p.add_argument("--budget")
-    p.add_argument("--satisfaction", default="cardinality")
-    p.add_argument(
-        "--completion", default="add1-greedy", choices=("none", "add1", "add1-greedy", "greedy")
-    )
-    p.add_argument("--increment", default="1")
-    p.add_argument(
-        "--seed", help="tie-break seed (committed in the manifest, revealed in the tally)"
-    )
-    p.add_argument("--tie-order", help="A,B,...")
-    p.add_argument("--criteria-weights")
-    p.add_argument("--group-weights")
-    p.add_argument("--trim", action="store_true")
 
 
 def _error(message: str) -> None:
@@ -176,31 +156,6 @@ def run_verify(args: argparse.Namespace) -> int:
 # --- keys --------------------------------------------------------------------------
 
 
-def read_passphrase_file(path: str) -> str:
-    """The first line of a passphrase file (trailing newline dropped)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    return text.splitlines()[0] if text else ""
-
-
-def _prompt_new_passphrase(name: str) -> str:
-    first = getpass.getpass(t("bundle.passphrase_prompt", name=name))
-    second = getpass.getpass(t("bundle.passphrase_again"))
-    if first != second:
-        raise ValueError(t("bundle.passphrase_mismatch"))
-    return first
-
-
-def sidecar_path(key_path: str | os.PathLike[str]) -> Path:
-    """``chair.pem`` -> ``chair.pub.json``: the public part with name and role."""
-    path = Path(key_path)
-    return path.with_name(path.stem + ".pub.json")
-
-
-def read_public_info(path: str | os.PathLike[str]) -> PublicKeyInfo:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return PublicKeyInfo.from_dict(data)
-
-
 def run_keys_create(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists():
@@ -208,12 +163,11 @@ def run_keys_create(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     name = nfc(args.name)
     try:
-        if args.passphrase_file:
-            passphrase = read_passphrase_file(args.passphrase_file)
-        else:
-            passphrase = _prompt_new_passphrase(name)
-        pem, info = generate_key(name, args.role, passphrase)
-    except (OSError, ValueError, KeyFileError) as error:
+        pem, info = generate_key(name, args.role, new_passphrase(name, args.passphrase_file))
+    except KeyFileError as error:
+        _error(error.message())
+        return EXIT_ERROR
+    except (OSError, ValueError) as error:
         _error(str(error))
         return EXIT_ERROR
     save_private_key(out, pem)
@@ -231,19 +185,6 @@ def run_keys_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_key(path: str, passphrase_file: str | None) -> tuple[Any, PublicKeyInfo | None]:
-    if passphrase_file:
-        passphrase = read_passphrase_file(passphrase_file)
-    else:
-        passphrase = getpass.getpass(t("bundle.passphrase_prompt", name=path))
-    key = load_private_key(path, passphrase)
-    side = sidecar_path(path)
-    info = read_public_info(side) if side.exists() else None
-    if info is not None and info.public_key != public_key_hex(key):
-        raise ValueError(f"{side} does not belong to {path}")
-    return key, info
-
-
 # --- bundle create / sign ------------------------------------------------------------
 
 
@@ -254,9 +195,9 @@ def _read_cvrs(path: str, contest_id: str) -> list[dict[str, Any]]:
         with open(path, encoding="utf-8-sig") as handle:
             lines = handle.read().splitlines()
     except OSError as error:
-        raise BallotFileError(f"cannot read {path}: {error.strerror}") from None
+        raise BallotFileError(t("count.file.unreadable", path=path, error=error.strerror)) from None
     except UnicodeDecodeError:
-        raise BallotFileError(f"{path} is not UTF-8 text") from None
+        raise BallotFileError(t("count.file.not_utf8", path=path)) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -281,23 +222,12 @@ def _signer_arg(text: str) -> PublicKeyInfo:
 
 
 def run_bundle_create(args: argparse.Namespace) -> int:
-    from assembly_desk.cli.count_cmd import options_from
-
     try:
         options = options_from(args)
         cvrs = _read_cvrs(args.ballots, nfc(args.contest_id))
         ballots = [ballot_from_cvr(cvr) for cvr in cvrs]
         result = count(args.method, ballots, options)
-        passfiles = list(args.key_passphrase_file)
-        if len(passfiles) not in (0, 1, len(args.key)):
-            raise ValueError("give one --key-passphrase-file per --key (or one for all)")
-        signers = []
-        for index, key_path in enumerate(args.key):
-            passfile = passfiles[index] if len(passfiles) > 1 else (passfiles or [None])[0]
-            key, info = _load_key(key_path, passfile)
-            if info is None:
-                raise ValueError(f"{sidecar_path(key_path)} missing (made by `keys create`)")
-            signers.append((key, info))
+        signers = [load_listed_signer(k) for k in key_files(args.key, args.key_passphrase_file)]
         listed = [info for _, info in signers] + [_signer_arg(s) for s in args.signer]
         roles = [r.strip() for r in args.policy.split(",") if r.strip()]
         witnesses = args.min_witnesses
@@ -351,12 +281,14 @@ def run_bundle_create(args: argparse.Namespace) -> int:
         out = write_bundle(
             args.out, manifest, cvrs, entries, {contest["id"]: result}, seeds, signers
         )
+    except DeskError as error:  # key files, sidecars
+        _error(error.message())
+        return EXIT_ERROR
     except (
         BallotFileError,
         OptionError,
         TieNeedsLotError,
         BundleError,
-        KeyFileError,
         CanonicalizationError,
         OSError,
         ValueError,
@@ -378,7 +310,7 @@ def run_bundle_create(args: argparse.Namespace) -> int:
 
 def run_bundle_sign(args: argparse.Namespace) -> int:
     try:
-        key, _ = _load_key(args.key, args.key_passphrase_file)
+        key, _ = load_with_sidecar(key_file(args.key, args.key_passphrase_file))
         # Read like verify reads: a link or FIFO planted in the folder must not hang signing.
         manifest = json.loads(
             read_small_file(Path(args.bundle) / "manifest.json", LIMITS.files["manifest.json"])
@@ -393,7 +325,10 @@ def run_bundle_sign(args: argparse.Namespace) -> int:
     except (BundleError, BundleUnreadable) as error:
         _error(str(error))
         return EXIT_REFUSED
-    except (KeyFileError, OSError, ValueError, KeyError) as error:
+    except DeskError as error:  # key files, sidecars
+        _error(error.message())
+        return EXIT_ERROR
+    except (OSError, ValueError, KeyError) as error:
         _error(str(error))
         return EXIT_ERROR
     print(

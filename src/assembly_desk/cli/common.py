@@ -1,9 +1,10 @@
 """What every subcommand shares: opening the database, the assembly, printing errors.
 
 A connection lost in the middle of a command (the server restarted, the venue network
-dropped) ends it with exit 2 and one plain message: the engine ``db_from`` opens turns any
-connection loss into ``DatabaseUnreachable``, which ``main`` prints through ``fail`` like
-every other ``DeskError``; a transaction cut short was rolled back by the server.
+dropped) ends it with exit 2 and one plain message: the unit of work turns any connection
+loss into ``DatabaseUnreachable``, which ``main`` prints through ``fail`` like every other
+``DeskError``; a transaction cut short was rolled back by the server. The command line
+reaches the database only through services (``Database.uow`` and the use cases).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from typing import Any
 
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
-from assembly_desk.persistence.offline_store import bound_connect_waits, raise_on_connection_loss
-from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import assemblies
 from assembly_desk.services.database import Database, open_database
-from assembly_desk.services.offline_queue import DatabaseUnreachable, is_unreachable
+from assembly_desk.services.offline_queue import DatabaseUnreachable, bound_waits, is_unreachable
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -36,19 +35,14 @@ def db_from(args: argparse.Namespace) -> Database:
         if is_unreachable(exc):
             raise DatabaseUnreachable() from exc
         raise
-    bound_connect_waits(db.engine)
-    raise_on_connection_loss(db.engine, DatabaseUnreachable)
+    bound_waits(db)
     return db
 
 
-def assembly_in(uow: UnitOfWork, args: argparse.Namespace) -> int:
-    """The assembly the command is about: ``--assembly``, else the newest."""
-    return assemblies.get_assembly(uow, getattr(args, "assembly", None)).id
-
-
 def assembly_id(db: Database, args: argparse.Namespace) -> int:
+    """The assembly the command is about: ``--assembly``, else the newest."""
     with db.uow() as uow:
-        return assembly_in(uow, args)
+        return assemblies.get_assembly(uow, getattr(args, "assembly", None)).id
 
 
 def fail(error: DeskError, code: int = EXIT_ERROR) -> int:

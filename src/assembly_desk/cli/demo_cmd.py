@@ -13,7 +13,7 @@ from assembly_desk.services.database import open_database
 from assembly_desk.services.demo import run_demo
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help=t("cli.help.demo"))
     demo.add_argument("--out", type=Path, default=Path("assembly-desk-demo"))
     demo.add_argument("--residents", type=int, default=300)
@@ -49,9 +49,9 @@ def _demo(args: argparse.Namespace) -> int:
             error="",
         )
     )
-    for path, code in report.bundles:
-        verdict = t("tally.demo.valid" if code == 0 else "tally.demo.invalid")
-        print(t("tally.demo.bundle", path=str(path), verdict=verdict, code=code))
+    for path, exit_code in report.bundles:
+        verdict = t("tally.demo.valid" if exit_code == 0 else "tally.demo.invalid")
+        print(t("tally.demo.bundle", path=str(path), verdict=verdict, code=exit_code))
     print(t("demo.files", path=str(out.resolve())))
     db.dispose()
     return EXIT_OK if report.audit_ok and report.bundles_ok else EXIT_REFUSED

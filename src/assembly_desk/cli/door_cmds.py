@@ -12,7 +12,7 @@ from assembly_desk.services.clock import local_hhmm
 from assembly_desk.services.desk import DeskSession
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     chk = sub.add_parser("checkin", help=t("cli.help.checkin"))
     chk.add_argument("code")
     chk.add_argument("--json", action="store_true")

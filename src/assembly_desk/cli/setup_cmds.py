@@ -18,7 +18,7 @@ from assembly_desk.services import assemblies, cards, print_ballots, roll
 from assembly_desk.services.clock import utc_now
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     asm = sub.add_parser("assembly", help=t("cli.help.assembly"))
     asm_sub = asm.add_subparsers(dest="action", required=True)
     create = asm_sub.add_parser("create", help=t("cli.help.assembly_create"))
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--kind", choices=[k.value for k in AssemblyKind], default=AssemblyKind.VILLAGE_ASSEMBLY
     )
     create.add_argument("--venue", default="")
-    create.add_argument("--district", default="", help="읍·면·동")
+    create.add_argument("--district", default="", help=t("cli.help.district"))
     create.add_argument("--min-age", type=int, default=14)
     create.add_argument(
         "--allow",

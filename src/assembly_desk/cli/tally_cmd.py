@@ -16,34 +16,28 @@ Exit codes: 0 done, 1 refused (e.g. counting an open poll), 2 error.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
-from collections.abc import Callable
-from fractions import Fraction
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from assembly_desk.audit.keys import KeyFileError, PublicKeyInfo, load_private_key, public_key_hex
-from assembly_desk.cli.bundle_cmd import read_passphrase_file
-from assembly_desk.cli.common import (
-    EXIT_ERROR,
-    EXIT_OK,
-    EXIT_REFUSED,
-    assembly_id,
-    assembly_in,
-    db_from,
-    fail,
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from, fail
+from assembly_desk.cli.count_options import (
+    RULE_OPTIONS,
+    OptionUsage,
+    add_count_options,
+    json_numbers,
+    names,
 )
-from assembly_desk.domain.errors import Refused
+from assembly_desk.cli.key_args import key_files
+from assembly_desk.domain.errors import DeskError, Refused
 from assembly_desk.i18n import t
-from assembly_desk.persistence.unit_of_work import UnitOfWork
-from assembly_desk.services import signers, tally
+from assembly_desk.services import bundle_export, signers, tally
 from assembly_desk.services.clock import utc_now
+from assembly_desk.services.database import Database
 
-T = TypeVar("T")
 
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add ``signer``, ``seed``, ``tally`` and ``export-bundle``."""
     sig = sub.add_parser("signer", help=t("tally.help.signer"))
     sig_sub = sig.add_subparsers(dest="signer_action", required=True)
@@ -52,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.set_defaults(func=_signer_add)
     sig_sub.add_parser("list", help=t("tally.help.signer_list")).set_defaults(func=_signer_list)
     pol = sig_sub.add_parser("policy", help=t("tally.help.signer_policy"))
-    pol.add_argument("--require", default="chair", help="chair (comma-separated roles)")
+    pol.add_argument("--require", default="chair", help=t("tally.help.require"))
     pol.add_argument("--min-witnesses", type=int, default=1)
     pol.set_defaults(func=_signer_policy)
 
@@ -74,12 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rule = tal_sub.add_parser("rule", help=t("tally.help.rule"))
     rule.add_argument("contest", type=int)
     rule.add_argument("--method", default="")
-    rule.add_argument("--seats", type=int, default=1)
-    rule.add_argument("--threshold", default="simple", choices=tally.THRESHOLDS)
-    rule.add_argument("--base", default="valid", choices=tally.BASES)
-    rule.add_argument("--trim", action="store_true")
-    rule.add_argument("--criteria-weights", help='JSON {"criterion": weight}')
-    rule.add_argument("--tie-order", help="A,B,...")
+    add_count_options(rule, RULE_OPTIONS)
     rule.set_defaults(func=_rule)
     cnt = tal_sub.add_parser("count", help=t("tally.help.count"))
     cnt.add_argument("contest", type=int)
@@ -98,12 +87,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.set_defaults(func=_export)
 
 
-def _in_db(args: argparse.Namespace, action: Callable[[UnitOfWork], T]) -> T:
-    """Run one unit of work on the command's database; the engine is closed either way."""
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Database]:
+    """The command's database, closed when the command is done."""
     db = db_from(args)
     try:
-        with db.uow() as uow:
-            return action(uow)
+        yield db
     finally:
         db.dispose()
 
@@ -111,9 +100,10 @@ def _in_db(args: argparse.Namespace, action: Callable[[UnitOfWork], T]) -> T:
 def _signer_add(args: argparse.Namespace) -> int:
     info = signers.read_public_key_file(args.pub_json)
     try:
-        signer = _in_db(
-            args, lambda uow: signers.register_signer(uow, assembly_in(uow, args), info, utc_now())
-        )
+        with _opened(args) as db:
+            aid = assembly_id(db, args)
+            with db.uow() as uow:
+                signer = signers.register_signer(uow, aid, info, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     i = signer.info
@@ -121,48 +111,37 @@ def _signer_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _signer_list(args: argparse.Namespace) -> int:
-    def read(uow: UnitOfWork) -> tuple[list[signers.Signer], signers.SignaturePolicy]:
-        aid = assembly_in(uow, args)
-        return signers.list_signers(uow, aid), signers.policy_for(uow, aid)
+def _policy_line(policy: signers.SignaturePolicy) -> str:
+    roles = ", ".join(policy.required_roles) or "-"
+    return t("tally.policy_line", roles=roles, witnesses=policy.min_witnesses)
 
-    found, policy = _in_db(args, read)
+
+def _signer_list(args: argparse.Namespace) -> int:
+    with _opened(args) as db:
+        aid = assembly_id(db, args)
+        with db.uow() as uow:
+            found, policy = signers.list_signers(uow, aid), signers.policy_for(uow, aid)
     for s in found:
         print(f"{s.info.role}\t{s.info.name}\t{s.info.fingerprint}")
-    print(
-        t(
-            "tally.policy_line",
-            roles=", ".join(policy.required_roles) or "-",
-            witnesses=policy.min_witnesses,
-        )
-    )
+    print(_policy_line(policy))
     return EXIT_OK
 
 
 def _signer_policy(args: argparse.Namespace) -> int:
     roles = tuple(r.strip() for r in args.require.split(",") if r.strip())
-    policy = _in_db(
-        args,
-        lambda uow: signers.set_policy(
-            uow, assembly_in(uow, args), roles, args.min_witnesses, utc_now()
-        ),
-    )
-    print(
-        t(
-            "tally.policy_line",
-            roles=", ".join(policy.required_roles) or "-",
-            witnesses=policy.min_witnesses,
-        )
-    )
+    with _opened(args) as db:
+        aid = assembly_id(db, args)
+        with db.uow() as uow:
+            policy = signers.set_policy(uow, aid, roles, args.min_witnesses, utc_now())
+    print(_policy_line(policy))
     return EXIT_OK
 
 
 def _seed_commit(args: argparse.Namespace) -> int:
     commitment = args.seed_hash if args.seed is None else tally.commitment_for(args.seed)
     try:
-        stored = _in_db(
-            args, lambda uow: tally.commit_seed(uow, args.contest, commitment, utc_now())
-        )
+        with _opened(args) as db, db.uow() as uow:
+            stored = tally.commit_seed(uow, args.contest, commitment, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.seed_committed", contest=args.contest, commitment=stored))
@@ -171,26 +150,18 @@ def _seed_commit(args: argparse.Namespace) -> int:
 
 def _seed_reveal(args: argparse.Namespace) -> int:
     try:
-        seed = _in_db(args, lambda uow: tally.reveal_seed(uow, args.contest, args.seed, utc_now()))
+        with _opened(args) as db, db.uow() as uow:
+            seed = tally.reveal_seed(uow, args.contest, args.seed, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.seed_revealed", contest=args.contest, seed=seed))
     return EXIT_OK
 
 
-def _weights(text: str | None) -> dict[str, Fraction] | None:
-    if text is None:
-        return None
-    data = json.loads(text, parse_float=Fraction)
-    if not isinstance(data, dict):
-        raise ValueError("--criteria-weights: expected a JSON object")
-    return {str(k): Fraction(v) for k, v in data.items()}
-
-
 def _rule(args: argparse.Namespace) -> int:
     try:
-        weights = _weights(args.criteria_weights)
-    except ValueError as error:
+        weights = json_numbers(args.criteria_weights, "--criteria-weights")
+    except OptionUsage as error:
         print(t("cli.error", message=str(error)), file=sys.stderr)
         return EXIT_ERROR
     rule = tally.CountRule(
@@ -200,10 +171,11 @@ def _rule(args: argparse.Namespace) -> int:
         base=args.base,
         trim=args.trim,
         criteria_weights=weights,
-        tie_priority=tuple(n for n in (args.tie_order or "").split(",") if n.strip()),
+        tie_priority=names(args.tie_order) or (),
     )
     try:
-        saved = _in_db(args, lambda uow: tally.configure_count(uow, args.contest, rule, utc_now()))
+        with _opened(args) as db, db.uow() as uow:
+            saved = tally.configure_count(uow, args.contest, rule, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(json.dumps(saved.to_dict(), ensure_ascii=False, sort_keys=True))
@@ -214,9 +186,8 @@ def _count(args: argparse.Namespace) -> int:
     from assembly_desk.cli.count_cmd import render
 
     try:
-        counted = _in_db(
-            args, lambda uow: tally.count_contest(uow, args.contest, args.seed, utc_now())
-        )
+        with _opened(args) as db, db.uow() as uow:
+            counted = tally.count_contest(uow, args.contest, args.seed, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     if args.json:
@@ -232,53 +203,34 @@ def _count(args: argparse.Namespace) -> int:
             hash=counted.result_hash,
         )
     )
-    print(render(counted.result, args))
+    print(render(counted.result))
     return EXIT_OK
 
 
 def _ready(args: argparse.Namespace) -> int:
     try:
-        _in_db(args, lambda uow: tally.mark_ready(uow, args.contest, utc_now()))
+        with _opened(args) as db, db.uow() as uow:
+            tally.mark_ready(uow, args.contest, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.ready", contest=args.contest))
     return EXIT_OK
 
 
-def _keys(args: argparse.Namespace, registered: dict[str, PublicKeyInfo]) -> list[Any]:
-    passfiles = list(args.key_passphrase_file)
-    if len(passfiles) not in (0, 1, len(args.key)):
-        raise ValueError("give one --key-passphrase-file per --key (or one for all)")
-    out = []
-    for index, path in enumerate(args.key):
-        passfile = passfiles[index] if len(passfiles) > 1 else (passfiles or [None])[0]
-        if passfile:
-            passphrase = read_passphrase_file(passfile)
-        else:
-            passphrase = getpass.getpass(t("bundle.passphrase_prompt", name=path))
-        key = load_private_key(path, passphrase)
-        info = registered.get(public_key_hex(key))
-        if info is None:
-            raise ValueError(t("tally.key_not_registered", path=path))
-        out.append((key, info))
-    return out
-
-
 def _export(args: argparse.Namespace) -> int:
-    db = db_from(args)
     try:
-        aid = assembly_id(db, args)
-        with db.uow() as uow:
-            registered = {s.info.public_key: s.info for s in signers.list_signers(uow, aid)}
-        keys = _keys(args, registered)
-        with db.uow() as uow:
-            path = tally.export_bundle(uow, aid, args.contest, args.out, keys, utc_now())
+        keys = key_files(args.key, args.key_passphrase_file)
+        with _opened(args) as db:
+            aid = assembly_id(db, args)
+            path = bundle_export.export_signed(
+                db, aid, keys, out=args.out, contest_ids=args.contest, now=utc_now()
+            )
     except Refused as error:
         return fail(error, EXIT_REFUSED)
-    except (KeyFileError, OSError, ValueError) as error:
+    except DeskError as error:  # key files, keys of no registered signer
+        return fail(error)
+    except (OSError, ValueError) as error:
         print(t("cli.error", message=str(error)), file=sys.stderr)
         return EXIT_ERROR
-    finally:
-        db.dispose()
     print(t("tally.exported", path=str(path), signatures=len(keys)))
     return EXIT_OK

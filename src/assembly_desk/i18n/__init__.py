@@ -18,6 +18,7 @@ Callers need not change: the plural choice reads the parameter they already pass
 
 from __future__ import annotations
 
+import contextlib
 import json
 import locale
 import os
@@ -95,7 +96,14 @@ def t(key: str, lang: str | None = None, **params: Any) -> str:
     text = texts.get(chosen) or texts.get("ko") or key
     if chosen not in texts:
         chosen = "ko"
-    return render(text, chosen, params) if params else text
+    if params:
+        return render(text, chosen, params)
+    if "{{" in text or "}}" in text:
+        # Every text is a format string; one asked for without parameters still has its
+        # doubled braces undone (a help text showing a JSON example).
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            return render(text, chosen, {})
+    return text
 
 
 _current = system_language()
