@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_plural_forms_follow_the_count() -> None:
 
 
 def test_no_english_message_leaves_the_plural_to_the_reader() -> None:
-    """"contest(s)" is what a catalogue without plural forms writes; this one has them."""
+    """ "contest(s)" is what a catalogue without plural forms writes; this one has them."""
     hedged = re.compile(r"\w\((s|es)\)")
     assert [key for key, texts in catalogue().items() if hedged.search(texts["en"])] == []
 
@@ -76,3 +77,111 @@ def test_switching_language() -> None:
     assert t("scan.checked_in") == "입장 확인"
     with pytest.raises(ValueError):
         set_language("fr")
+
+
+# --- nothing a user reads bypasses the catalogue ----------------------------------------
+
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+SCANNED = ("cli", "services", "audit", "documents", "gui")
+
+#: Hangul that is data, not a message: file -> (why, the literals allowed; None: all of
+#: them, for files that are sample content through and through).
+HANGUL_DATA: dict[str, tuple[str, frozenset[str] | None]] = {
+    "services/demo.py": ("the sample assembly: names, titles, places, passphrases", None),
+    "gui/auditor/demo.py": ("the screenshot bundle: names, contest titles, a seed", None),
+    "gui/auditor/launch.py": ("the screenshot bundle's folder", frozenset({"성산1동-개표-번들"})),
+    "services/count_entry/marks.py": (
+        "INVALID_MARK, stored in an invalid paper",
+        frozenset({"무효"}),
+    ),
+    "documents/fonts.py": ("the glyph probed for Hangul coverage", frozenset({"가"})),
+    "gui/fonts.py": ("a Windows font family name", frozenset({"맑은 고딕"})),
+    "gui/count_entry/widgets.py": ("what a Hangul-mode IME types for B, X", frozenset("ㅠㅌ")),
+    "gui/widgets/language_menu.py": ("each language's own name", frozenset({"한국어"})),
+    "gui/polls/form.py": (
+        "the unit words (원, 점) a typed cost line may end with",
+        frozenset({r"^(?P<name>.*?)[\s|:=,]+(?P<number>\d[\d,]*)\s*(원|점)?$", r"[,\s원]"}),
+    ),
+}
+
+
+def _docstring_ids(tree: ast.AST) -> set[int]:
+    """Strings standing alone as statements: docstrings, also of attributes (never shown)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def _hangul_literals(area: str) -> list[str]:
+    offenders = []
+    for path in sorted((SRC / area).rglob("*.py")):
+        name = path.relative_to(SRC).as_posix()
+        _, allowed = HANGUL_DATA.get(name, ("", frozenset()))
+        if allowed is None:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstring_ids(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and HANGUL.search(node.value)
+                and node.value not in allowed
+            ):
+                offenders.append(f"{name}:{node.lineno}: {node.value[:50]!r}")
+    return offenders
+
+
+def test_the_allow_list_names_files_that_exist() -> None:
+    assert [name for name in HANGUL_DATA if not (SRC / name).is_file()] == []
+
+
+@pytest.mark.parametrize("area", [a for a in SCANNED if a != "gui"])
+def test_no_korean_text_outside_the_catalogue(area: str) -> None:
+    """Korean in code is a message that cannot be switched to English (docstrings aside)."""
+    assert _hangul_literals(area) == []
+
+
+def test_no_korean_text_outside_the_catalogue_in_the_window() -> None:
+    assert _hangul_literals("gui") == []
+
+
+# Three or more words separated by spaces: a sentence, not a metavar or an option name.
+SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[,;:']?\s+[A-Za-z]{2,}){2,}")
+SAYING = {"print", "_error", "_err", "fail", "write", "add_argument", "add_parser"}
+
+
+def test_the_command_line_says_nothing_in_english_that_is_not_from_the_catalogue() -> None:
+    """print()/stderr/help/exception texts in cli/ are ``t(...)`` calls, never literals."""
+    offenders = []
+    for path in sorted((SRC / "cli").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = getattr(func, "id", None) or getattr(func, "attr", "")
+            if name not in SAYING and not name.endswith(("Error", "Exception")):
+                continue
+            said = [*node.args, *(k.value for k in node.keywords)]
+            for value in said:
+                for literal in ast.walk(value):
+                    if (
+                        isinstance(literal, ast.Constant)
+                        and isinstance(literal.value, str)
+                        and SENTENCE.search(literal.value)
+                        and not _inside_t_call(value, literal)
+                    ):
+                        offenders.append(f"cli/{path.name}:{literal.lineno}: {literal.value!r}")
+    assert offenders == []
+
+
+def _inside_t_call(root: ast.AST, target: ast.AST) -> bool:
+    for node in ast.walk(root):
+        is_t = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t"
+        if is_t and any(child is target for child in ast.walk(node)):
+            return True
+    return False
