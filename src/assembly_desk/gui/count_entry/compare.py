@@ -23,13 +23,11 @@ from PySide6.QtWidgets import (
 
 from assembly_desk.domain.contests import ContestDefinition
 from assembly_desk.gui.count_entry.keys import describe
+from assembly_desk.gui.widgets.status_line import StatusLine
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.count_entry import Batch, BatchKind, Committed, Comparison, Difference
 from assembly_desk.services.facade.count_entry import CountEntryService
-
-_ERROR = "color: #b00020; font-size: 16px; font-weight: 600;"
-_OK = "color: #14632b; font-size: 16px; font-weight: 600;"
 
 
 class ComparePanel(QWidget):
@@ -67,8 +65,7 @@ class ComparePanel(QWidget):
         self.commit_button.setMinimumHeight(44)
         self.commit_button.setEnabled(False)
         self.commit_button.clicked.connect(self.commit)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -124,7 +121,7 @@ class ComparePanel(QWidget):
             return
         who = self.resolver.text().strip()
         if not who:
-            self._say(t("count_entry.resolver_required"), error=True)
+            self.message.say(t("count_entry.resolver_required"), "error")
             self.resolver.setFocus()
             return
         batch_id = self._batch.id
@@ -142,7 +139,7 @@ class ComparePanel(QWidget):
         self._worker.submit(lambda: self._backend.commit(batch_id), self._committed, self._fail)
 
     def _committed(self, done: Committed) -> None:
-        self._say(
+        self.message.say(
             t(
                 "count_entry.committed",
                 label=done.label,
@@ -150,19 +147,15 @@ class ComparePanel(QWidget):
                 blank=done.blank,
                 invalid=done.invalid,
             ),
-            error=False,
+            "ok",
         )
         self.table.setRowCount(0)
         self.committed.emit(done)
 
     def _fail(self, error: JobError) -> None:
-        self._say(error.message, error=True)
+        self.message.say(error.message, "error")
         if self.comparison is not None:
             self.commit_button.setEnabled(self.comparison.ready)
-
-    def _say(self, text: str, *, error: bool) -> None:
-        self.message.setStyleSheet(_ERROR if error else _OK)
-        self.message.setText(text)
 
     # -- showing ----------------------------------------------------------------------------
     def _value(self, value: Any) -> str:
@@ -225,9 +218,9 @@ class ComparePanel(QWidget):
         self.table.resizeRowsToContents()
         self.commit_button.setEnabled(comparison.ready)
         if comparison.ready:
-            self._say(t("count_entry.ready", papers=comparison.result_count), error=False)
+            self.message.say(t("count_entry.ready", papers=comparison.result_count), "ok")
         elif not comparison.missing:
-            self._say(t("count_entry.not_ready", open=comparison.unresolved), error=True)
+            self.message.say(t("count_entry.not_ready", open=comparison.unresolved), "error")
         else:
             self.message.setText("")
 

@@ -175,7 +175,7 @@ def describe(defn: ContestDefinition, mark: Mark) -> str:
         return t("count_entry.invalid_with", reason=t(f"count_entry.reason.{reason}"))
     if "vote" in mark:
         return t(f"count_entry.vote.{mark['vote']}")
-    names = mark.get("choices", mark.get("ranking", []))
+    names = mark.get("choices", mark.get("ranking")) or []
     number = {n: i + 1 for i, n in enumerate(defn.names)}
     parts = [f"{number.get(n, '?')} {n}" for n in names if isinstance(n, str)]
     joined = " · ".join(parts) if defn.ballot_type is not BallotType.RANKED else " > ".join(parts)

@@ -16,33 +16,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QSpinBox,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from assembly_desk.domain.contests import YES_NO_VOTES, BallotType, Contest, ContestDefinition
+from assembly_desk.domain.contests import Contest
+from assembly_desk.gui.count_entry.choice_line import ChoiceLine, batch_text
 from assembly_desk.gui.count_entry.compare import ComparePanel
 from assembly_desk.gui.count_entry.keys import KeyPad, Outcome, Result
 from assembly_desk.gui.count_entry.reconcile import ReconcilePanel
-from assembly_desk.gui.count_entry.widgets import KeyField, NewBatchDialog, legend_html
+from assembly_desk.gui.count_entry.saving import EntrySaver
+from assembly_desk.gui.count_entry.totals_form import TotalsForm
+from assembly_desk.gui.count_entry.typing_panel import TypingPanel
+from assembly_desk.gui.count_entry.widgets import NewBatchDialog, legend_html
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.count_entry import (
@@ -55,10 +41,6 @@ from assembly_desk.services.count_entry import (
     Side,
 )
 from assembly_desk.services.facade.count_entry import CountEntryService
-
-_ERROR = "color: #b00020; font-size: 16px; font-weight: 600;"
-_HINT = "color: #52606d; font-size: 16px;"
-_OK = "color: #14632b; font-size: 16px; font-weight: 600;"
 
 
 class CountEntryPage(QWidget):
@@ -80,102 +62,45 @@ class CountEntryPage(QWidget):
         self.pad: KeyPad | None = None
         self._loaded_key: tuple[int, Side] | None = None
         self._loading = False
-        self._dirty = False
-        self._saving = False
+        self.saver = EntrySaver(
+            worker,
+            backend.save_entry,
+            saving=lambda: self.saved.say(t("count_entry.saving"), "hint"),
+            saved=self._saved_ok,
+            failed=self._save_failed,
+        )
         self.saved_count = 0
         self.last_key_at = 0.0
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_choice_line())
+        layout.addWidget(self._build_tabs(worker, assembly_id), 1)
+        self.retranslate()
+        self._show_pad()
 
-        # -- the choice line --
-        self.contest_label, self.batch_label = QLabel(), QLabel()
-        self.contest_box = QComboBox()
-        self.contest_box.setObjectName("countContest")
-        self.contest_box.setMinimumWidth(300)
-        self.contest_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    def _build_choice_line(self) -> ChoiceLine:
+        self.choice = ChoiceLine()
+        self.contest_box, self.batch_box = self.choice.contest_box, self.choice.batch_box
         self.contest_box.currentIndexChanged.connect(self._contest_changed)
-        self.batch_box = QComboBox()
-        self.batch_box.setObjectName("countBatch")
-        self.batch_box.setMinimumWidth(200)
-        self.batch_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.batch_box.currentIndexChanged.connect(self._batch_changed)
-        self.new_batch = QPushButton()
-        self.new_batch.clicked.connect(self._ask_new_batch)
-        self.side_a, self.side_b = QPushButton(), QPushButton()
-        self.sides = QButtonGroup(self)
-        for i, button in enumerate((self.side_a, self.side_b)):
-            button.setCheckable(True)
-            button.setMinimumWidth(90)
-            button.setStyleSheet(
-                "QPushButton { padding: 5px 12px; }"
-                " QPushButton:checked { background: #1f5fae; color: #ffffff; font-weight: 700; }"
-            )
-            self.sides.addButton(button, i)
-        self.side_a.setChecked(True)
-        self.sides.idClicked.connect(lambda _id: self._load_entry())
-        self.volunteer_label = QLabel()
-        self.volunteer = QLineEdit()
-        self.volunteer.setObjectName("countVolunteer")
-        self.volunteer.setMaximumWidth(150)
-        self.volunteer.returnPressed.connect(lambda: self.field.setFocus())
-        choose = QHBoxLayout()
-        for w in (self.contest_label, self.contest_box, self.batch_label, self.batch_box):
-            choose.addWidget(w)
-        choose.addWidget(self.new_batch)
-        choose.addSpacing(12)
-        choose.addWidget(self.side_a)
-        choose.addWidget(self.side_b)
-        choose.addSpacing(12)
-        choose.addWidget(self.volunteer_label)
-        choose.addWidget(self.volunteer)
-        choose.addStretch(1)
+        self.choice.new_batch.clicked.connect(self._ask_new_batch)
+        self.side_a, self.side_b = self.choice.side_a, self.choice.side_b
+        self.choice.sides.idClicked.connect(lambda _id: self._load_entry())
+        self.volunteer = self.choice.volunteer
+        self.choice.done.connect(lambda: self.field.setFocus())
+        return self.choice
 
-        # -- typing --
-        self.field = KeyField()
+    def _build_tabs(self, worker: DbWorker, assembly_id: Callable[[], int | None]) -> QTabWidget:
+        """Typing (or the totals form), comparing a batch, and the paper reconciliation."""
+        self.typing = TypingPanel()
+        self.field, self.message = self.typing.field, self.typing.message
         self.field.key.connect(self.press)
-        self.message = QLabel()
-        self.message.setObjectName("countMessage")
-        self.message.setWordWrap(True)
-        self.counts = QLabel()
-        self.counts.setObjectName("countCounts")
-        self.counts.setWordWrap(True)
-        self.counts.setStyleSheet("font-size: 21px;")
-        self.list = QListWidget()
-        self.list.setObjectName("countList")
-        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.list.setStyleSheet("QListWidget { font-size: 18px; }")
-        self.legend = QLabel()
-        self.legend.setObjectName("countLegend")
-        self.legend.setWordWrap(True)
-        self.legend.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.legend.setStyleSheet(
-            "#countLegend { background: #eef1f4; border-radius: 10px; padding: 12px;"
-            " font-size: 16px; }"
-        )
-        self.saved = QLabel()
-        self.saved.setObjectName("countSaved")
-        left = QVBoxLayout()
-        left.addWidget(self.field)
-        left.addWidget(self.message)
-        left.addWidget(self.counts)
-        left.addWidget(self.list, 1)
-        right = QVBoxLayout()
-        right.addWidget(self.legend, 1)
-        right.addWidget(self.saved)
-        typing = QWidget()
-        row = QHBoxLayout(typing)
-        row.addLayout(left, 3)
-        row.addLayout(right, 2)
-
-        # -- totals (tally-mark batches) --
-        self.totals_form = QWidget()
-        self.totals_layout = QFormLayout(self.totals_form)
-        self.totals_spins: dict[str, QSpinBox] = {}
-        self.totals_save = QPushButton()
-        self.totals_save.clicked.connect(self.save_totals)
+        self.counts, self.list = self.typing.counts, self.typing.list
+        self.legend, self.saved = self.typing.legend, self.typing.saved
+        self.totals_form = TotalsForm()
+        self.totals_form.save.connect(self.save_totals)
         self.entry_stack = QStackedWidget()
-        self.entry_stack.addWidget(typing)
+        self.entry_stack.addWidget(self.typing)
         self.entry_stack.addWidget(self.totals_form)
-
         self.compare = ComparePanel(worker, self.backend)
         self.compare.committed.connect(self._committed)
         self.reconcile = ReconcilePanel(worker, self.backend, assembly_id)
@@ -185,23 +110,12 @@ class CountEntryPage(QWidget):
         self.tabs.addTab(self.compare, "")
         self.tabs.addTab(self.reconcile, "")
         self.tabs.currentChanged.connect(self._tab_changed)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(choose)
-        layout.addWidget(self.tabs, 1)
-        self.retranslate()
-        self._show_pad()
+        return self.tabs
 
     # -- text -----------------------------------------------------------------------------
     def retranslate(self) -> None:
-        self.contest_label.setText(t("count_entry.contest"))
-        self.batch_label.setText(t("count_entry.batch"))
-        self.new_batch.setText(t("count_entry.new_batch"))
-        self.side_a.setText(t("count_entry.side", side="A"))
-        self.side_b.setText(t("count_entry.side", side="B"))
-        self.volunteer_label.setText(t("count_entry.volunteer"))
-        self.volunteer.setPlaceholderText(t("count_entry.volunteer_placeholder"))
-        self.totals_save.setText(t("count_entry.totals_save"))
+        self.choice.retranslate()
+        self.totals_form.retranslate()
         for i, key in enumerate(
             ("count_entry.tab.entry", "count_entry.tab.compare", "reconcile.tab")
         ):
@@ -284,20 +198,13 @@ class CountEntryPage(QWidget):
         self.batch_box.blockSignals(True)
         self.batch_box.clear()
         for b in batches:
-            self.batch_box.addItem(self._batch_text(b), b.id)
+            self.batch_box.addItem(batch_text(b), b.id)
         open_ids = [b.id for b in batches if b.state is BatchState.OPEN]
         want = current if current is not None else (open_ids[0] if open_ids else None)
         index = self.batch_box.findData(want) if want is not None else -1
         self.batch_box.setCurrentIndex(max(index, 0) if batches else -1)
         self.batch_box.blockSignals(False)
         self._batch_changed()
-
-    def _batch_text(self, b: Batch) -> str:
-        if b.state is BatchState.COMMITTED:
-            return t("count_entry.batch_committed_item", label=b.label, papers=b.papers)
-        sides = "·".join(s.value for s in b.entered) or "–"
-        kind = t("count_entry.kind.totals") if b.kind is BatchKind.TOTALS else ""
-        return t("count_entry.batch_item", label=b.label, sides=sides, kind=kind).strip()
 
     def _batch_changed(self) -> None:
         self._flush()
@@ -335,7 +242,7 @@ class CountEntryPage(QWidget):
         if contest is None or batch is None or batch.state is BatchState.COMMITTED:
             self._set_pad(None)
             if batch is not None:
-                self._say(t("count_entry.batch_done", label=batch.label), _OK)
+                self.message.say(t("count_entry.batch_done", label=batch.label), "ok")
             return
         side = self.side
         self._loading = True
@@ -362,7 +269,7 @@ class CountEntryPage(QWidget):
         self._show_pad(rebuild=True)
         self._show_saved()
         self.field.setFocus()
-        self._say(t("count_entry.ready_to_type", label=batch.label, side=side.value), _HINT)
+        self.message.say(t("count_entry.ready_to_type", label=batch.label, side=side.value), "hint")
 
     def _fail_load(self, error: JobError) -> None:
         self._loading = False
@@ -371,20 +278,10 @@ class CountEntryPage(QWidget):
 
     def _flush(self) -> None:
         """Save the entry if it changed; at most one save runs, later papers ride the next."""
-        if not self._dirty or self._saving or self.pad is None or self._loaded_key is None:
-            return
-        batch_id, side = self._loaded_key
-        name, marks = self.volunteer.text(), list(self.pad.marks)
-        self._dirty, self._saving = False, True
-        self.saved.setText(t("count_entry.saving"))
-        self._worker.submit(
-            lambda: self.backend.save_entry(batch_id, side, name, marks),
-            self._saved_ok,
-            self._save_failed,
-        )
+        marks = self.pad.marks if self.pad is not None else None
+        self.saver.flush(self._loaded_key, self.volunteer.text(), marks)
 
     def _saved_ok(self, count: int) -> None:
-        self._saving = False
         self.saved_count = count
         self._show_saved()
         self._mark_entered()
@@ -399,21 +296,17 @@ class CountEntryPage(QWidget):
         if side not in batch.entered:
             entered = tuple(sorted({*batch.entered, side}))
             self.batches[index] = replace(batch, entered=entered)
-            self.batch_box.setItemText(index, self._batch_text(self.batches[index]))
+            self.batch_box.setItemText(index, batch_text(self.batches[index]))
 
     def _save_failed(self, error: JobError) -> None:
-        self._saving = False
-        self._dirty = True  # kept in memory; tried again with the next paper
-        self.saved.setStyleSheet(_ERROR)
-        self.saved.setText(t("count_entry.save_failed", error=error.message))
+        self.saved.say(t("count_entry.save_failed", error=error.message), "error")
 
     def _show_saved(self) -> None:
-        self.saved.setStyleSheet(_HINT)
-        self.saved.setText(t("count_entry.saved", count=self.saved_count))
+        self.saved.say(t("count_entry.saved", count=self.saved_count), "hint")
 
     @property
     def all_saved(self) -> bool:
-        return not self._dirty and not self._saving
+        return self.saver.all_saved
 
     # -- keys -------------------------------------------------------------------------------
     def press(self, key: str) -> Outcome | None:
@@ -421,10 +314,10 @@ class CountEntryPage(QWidget):
         self.last_key_at = time.perf_counter()
         pad = self.pad
         if pad is None or self._loading:
-            self._say(t("count_entry.choose_batch_first"), _ERROR)
+            self.message.say(t("count_entry.choose_batch_first"), "error")
             return None
         if key == "ENTER" and pad.pending and not self.volunteer.text().strip():
-            self._say(t("count_entry.name_first"), _ERROR)  # every entry is signed
+            self.message.say(t("count_entry.name_first"), "error")  # every entry is signed
             self.volunteer.setFocus()
             return None
         outcome = pad.press(key)
@@ -432,14 +325,18 @@ class CountEntryPage(QWidget):
             mark = pad.marks[-1]
             self.list.addItem(f"{len(pad.marks)}. {pad.describe(mark)}")
             self.list.scrollToBottom()
-            self._say(t("count_entry.recorded", n=len(pad.marks), what=pad.describe(mark)), _OK)
+            self.message.say(
+                t("count_entry.recorded", n=len(pad.marks), what=pad.describe(mark)), "ok"
+            )
         elif outcome.result is Result.UNDONE:
             self.list.takeItem(self.list.count() - 1)
-            self._say(t("count_entry.undone", n=len(pad.marks) + 1), _HINT)
+            self.message.say(t("count_entry.undone", n=len(pad.marks) + 1), "hint")
         elif outcome.result in (Result.IGNORED, Result.REJECTED):
-            self._say(outcome.text(), _HINT if outcome.result is Result.IGNORED else _ERROR)
+            self.message.say(
+                outcome.text(), "hint" if outcome.result is Result.IGNORED else "error"
+            )
         if outcome.result in (Result.RECORDED, Result.UNDONE):
-            self._dirty = True
+            self.saver.dirty = True
             self._flush()
             self._show_counts()
         self._show_pending()
@@ -449,18 +346,13 @@ class CountEntryPage(QWidget):
     def _set_pad(self, pad: KeyPad | None) -> None:
         self.pad = pad
         self._loaded_key = None
-        self._dirty = False
+        self.saver.dirty = False
         self.entry_stack.setCurrentIndex(0)
         self._show_pad(rebuild=True)
 
     def _show_pad(self, rebuild: bool = False) -> None:
         if rebuild:
-            self.list.clear()
-            if self.pad is not None:
-                self.list.addItems(
-                    [f"{i + 1}. {self.pad.describe(m)}" for i, m in enumerate(self.pad.marks)]
-                )
-                self.list.scrollToBottom()
+            self.typing.show_marks(self.pad)
         contest, batch = self.contest, self.batch
         if contest is not None and batch is not None and self.pad is not None:
             self.field.caption.setText(
@@ -474,31 +366,19 @@ class CountEntryPage(QWidget):
         else:
             self.field.caption.setText(t("count_entry.choose_batch_first"))
         if self.pad is not None and not self.pad.supported:
-            self._say(t("count_entry.type_unsupported"), _ERROR)
+            self.message.say(t("count_entry.type_unsupported"), "error")
         self._show_pending()
         self._show_counts()
 
     def _show_pending(self) -> None:
-        pending = self.pad.pending_text() if self.pad is not None else ""
-        self.field.pending.setText(pending + " ⏎" if pending else "_")
+        self.typing.show_pending(self.pad)
 
     def _show_counts(self) -> None:
-        if self.pad is None:
-            self.counts.setText("")
-            return
-        parts = [f"{label} <b>{n}</b>" for label, n in self.pad.tally()]
-        total = t("count_entry.total", n=len(self.pad.marks))
         batch = self.batch
-        if batch is not None and batch.expected_size:
-            total += " / " + t("count_entry.expected_n", n=batch.expected_size)
-        self.counts.setText("&nbsp;&nbsp; ".join(parts) + f"&nbsp;&nbsp; — <b>{total}</b>")
-
-    def _say(self, text: str, style: str) -> None:
-        self.message.setStyleSheet(style)
-        self.message.setText(text)
+        self.typing.show_counts(self.pad, batch.expected_size if batch is not None else None)
 
     def _fail(self, error: JobError) -> None:
-        self._say(error.message, _ERROR)
+        self.message.say(error.message, "error")
 
     def _committed(self, done: Committed) -> None:
         self._reload_batches(done.batch_id)
@@ -514,55 +394,23 @@ class CountEntryPage(QWidget):
             self.field.setFocus()
 
     # -- totals batches -------------------------------------------------------------------
-    def _totals_fields(self, defn: ContestDefinition) -> list[tuple[str, str]]:
-        if defn.ballot_type is BallotType.YES_NO:
-            options = [(f"option:{v}", t(f"count_entry.vote.{v}")) for v in YES_NO_VOTES]
-        else:
-            options = [(f"option:{n}", f"{i + 1}. {n}") for i, n in enumerate(defn.names)]
-        fields = [*options, ("blank", t("count_entry.blank"))]
-        fields.append(("invalid", t("count_entry.invalid")))
-        if defn.ballot_type is not BallotType.YES_NO:
-            fields.append(("papers", t("count_entry.field.papers")))
-        return fields
-
     def _show_totals(self, entry: Entry | None) -> None:
         contest = self.contest
         if contest is None:
             return
-        while self.totals_layout.rowCount():
-            self.totals_layout.removeRow(0)
-        self.totals_save = QPushButton(t("count_entry.totals_save"))
-        self.totals_save.clicked.connect(self.save_totals)
-        self.totals_spins = {}
-        saved: dict[str, Any] = dict(entry.totals or {}) if entry is not None else {}
         if entry is not None:
             self.volunteer.setText(entry.volunteer)
-        for key, label in self._totals_fields(contest.definition):
-            spin = QSpinBox()
-            spin.setRange(0, 1_000_000)
-            spin.setMinimumHeight(34)
-            if key.startswith("option:"):
-                spin.setValue(int(saved.get("options", {}).get(key[7:], 0)))
-            else:
-                spin.setValue(int(saved.get(key, 0)))
-            self.totals_spins[key] = spin
-            self.totals_layout.addRow(label, spin)
-        self.totals_layout.addRow(self.totals_save)
+        saved = dict(entry.totals or {}) if entry is not None else {}
+        self.totals_form.show_totals(contest.definition, saved)
         self.entry_stack.setCurrentIndex(1)
 
     def save_totals(self) -> None:
         if self._loaded_key is None:
             return
         batch_id, side = self._loaded_key
-        totals: dict[str, Any] = {"options": {}}
-        for key, spin in self.totals_spins.items():
-            if key.startswith("option:"):
-                totals["options"][key[7:]] = spin.value()
-            else:
-                totals[key] = spin.value()
-        name = self.volunteer.text()
+        totals, name = self.totals_form.totals(), self.volunteer.text()
         self._worker.submit(
             lambda: self.backend.save_totals(batch_id, side, name, totals),
-            lambda _t: self._say(t("count_entry.totals_saved"), _OK),
+            lambda _t: self.message.say(t("count_entry.totals_saved"), "ok"),
             self._fail,
         )

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui.widgets.status_line import StatusLine
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.facade.count_entry import CountEntryService, SheetRow
@@ -80,8 +81,7 @@ class ReconcilePanel(QWidget):
         self.record = QPushButton()
         self.record.clicked.connect(self.enter_spoiled)
         self.form_label = QLabel()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -126,16 +126,17 @@ class ReconcilePanel(QWidget):
         self.passphrase.clear()
         self._worker.submit(
             lambda: self._backend.enter_spoiled(contest_id, n, reason, phrase),
-            lambda _rec: (self.reason.clear(), self._say("", False), self.refresh()),
+            lambda _rec: self._spoiled_entered(),
             self._fail,
         )
 
-    def _fail(self, error: JobError) -> None:
-        self._say(error.message, True)
+    def _spoiled_entered(self) -> None:
+        self.reason.clear()
+        self.message.say("", "hint")
+        self.refresh()
 
-    def _say(self, text: str, error: bool) -> None:
-        self.message.setStyleSheet("color: #b00020; font-size: 15px;" if error else "")
-        self.message.setText(text)
+    def _fail(self, error: JobError) -> None:
+        self.message.say(error.message, "error")
 
     def show_rows(self, rows: list[SheetRow]) -> None:
         self.rows = rows
