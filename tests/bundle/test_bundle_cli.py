@@ -346,3 +346,16 @@ def test_sign_with_a_key_not_in_the_bundle_is_refused(tmp_path: Path, capsys: An
         == 1
     )
     assert "not among the bundle's signers" in capsys.readouterr().err
+
+
+def test_a_fresh_bundle_folder_per_export(tmp_path: Path) -> None:
+    """The window's folder naming lives in services.bundle_export, beside the CLI's key loading."""
+    from datetime import UTC, datetime
+
+    from assembly_desk.services.bundle_export import bundle_folder
+
+    now = datetime(2026, 3, 14, 10, 15, 0, tzinfo=UTC)
+    first = bundle_folder(tmp_path, 3, now)
+    assert first == tmp_path / "tally-bundle-3-20260314-101500"
+    first.mkdir()
+    assert bundle_folder(tmp_path, 3, now).name == "tally-bundle-3-20260314-101500-2"
