@@ -15,24 +15,21 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from assembly_desk.domain.contests import BallotType, Contest, PollState, VoterScope
+from assembly_desk.domain.contests import Contest, PollState
 from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui.polls.editor import ContestEditor
 from assembly_desk.gui.polls.form import ContestForm, from_definition, parse_codes, to_definition
+from assembly_desk.gui.widgets.status_line import StatusLine
 from assembly_desk.gui.widgets.tables import pick_list
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
@@ -99,10 +96,7 @@ class PollsPage(QWidget):
         self.close_button.clicked.connect(self.close_selected)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
-        self.message = QLabel()
-        self.message.setObjectName("pollsMessage")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(40)
+        self.message = StatusLine("pollsMessage", min_height=40)
 
         left = QVBoxLayout()
         top = QHBoxLayout()
@@ -136,56 +130,16 @@ class PollsPage(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._tick)
         self.retranslate()
-        self._type_changed()
         self._update_buttons()
 
-    def _build_editor(self) -> QGroupBox:
-        box = QGroupBox()
-        self.title_edit = QLineEdit()
-        self.type_combo = QComboBox()
-        for kind in BallotType:
-            self.type_combo.addItem("", kind)
-        self.type_combo.currentIndexChanged.connect(self._type_changed)
-        self.options_edit = QPlainTextEdit()
-        self.options_edit.setTabChangesFocus(True)
-        self.max_choices = QSpinBox()
-        self.max_choices.setRange(0, 200)
-        self.max_choices.setValue(1)
-        self.criteria_edit = QPlainTextEdit()
-        self.criteria_edit.setTabChangesFocus(True)
-        self.criteria_edit.setMaximumHeight(90)
-        self.max_score = QSpinBox()
-        self.max_score.setRange(1, 1000)
-        self.max_score.setValue(10)
-        self.budget_cap = QLineEdit()
-        self.scope_combo = QComboBox()
-        for scope in VoterScope:
-            self.scope_combo.addItem("", scope)
-        self.scope_combo.currentIndexChanged.connect(self._type_changed)
-        self.panel_edit = QPlainTextEdit()
-        self.panel_edit.setTabChangesFocus(True)
-        self.panel_edit.setMaximumHeight(90)
-        self.save_button = QPushButton()
-        self.save_button.clicked.connect(self.save)
-        self.form = QFormLayout(box)
-        self.labels: dict[str, QLabel] = {}
-        for key, field in (
-            ("title", self.title_edit),
-            ("type", self.type_combo),
-            ("options", self.options_edit),
-            ("max_choices", self.max_choices),
-            ("criteria", self.criteria_edit),
-            ("max_score", self.max_score),
-            ("budget_cap", self.budget_cap),
-            ("scope", self.scope_combo),
-            ("panel", self.panel_edit),
-        ):
-            label = QLabel()
-            label.setWordWrap(True)
-            self.labels[key] = label
-            self.form.addRow(label, field)
-        self.form.addRow(self.save_button)
-        return box
+    def _build_editor(self) -> ContestEditor:
+        """The editor, and short names for its fields (tests fill them as the chair does)."""
+        editor = ContestEditor()
+        editor.save_button.clicked.connect(self.save)
+        self.title_edit, self.save_button = editor.title_edit, editor.save_button
+        self.panel_edit, self.criteria_edit = editor.panel_edit, editor.criteria_edit
+        self.budget_cap, self.labels = editor.budget_cap, editor.labels
+        return editor
 
     # -- language ------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -195,14 +149,7 @@ class PollsPage(QWidget):
         self.open_button.setText(t("gui.polls.open"))
         self.close_button.setText(t("gui.polls.close"))
         self.refresh_button.setText(t("gui.polls.refresh"))
-        self.save_button.setText(t("gui.polls.save"))
-        for i in range(self.type_combo.count()):
-            self.type_combo.setItemText(i, t(f"ballot_type.{self.type_combo.itemData(i)}"))
-        for i in range(self.scope_combo.count()):
-            self.scope_combo.setItemText(i, t(f"gui.polls.scope.{self.scope_combo.itemData(i)}"))
-        for key, label in self.labels.items():
-            label.setText(t(f"gui.polls.field.{key}"))
-        self._type_changed()
+        self.editor.retranslate()
         self._show_console()
 
     # -- loading -------------------------------------------------------------------------
@@ -241,7 +188,7 @@ class PollsPage(QWidget):
 
     def _load_failed(self, error: JobError) -> None:
         self._loading = False
-        self._say(error.message, ok=False)
+        self.message.say(error.message, "error")
 
     def _show_console(self) -> None:
         self.passphrase_state.setText(
@@ -290,7 +237,8 @@ class PollsPage(QWidget):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        contest_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.table.item(rows[0].row(), 0)
+        contest_id = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
         return next((r for r in self.console.rows if r.contest.id == contest_id), None)
 
     def select_contest(self, contest_id: int) -> None:
@@ -326,78 +274,18 @@ class PollsPage(QWidget):
 
     # -- the editor ----------------------------------------------------------------------
     def load_form(self, form: ContestForm) -> None:
-        self.title_edit.setText(form.title)
-        self.type_combo.setCurrentIndex(self.type_combo.findData(form.ballot_type))
-        self.options_edit.setPlainText(form.options)
-        self.max_choices.setValue(form.max_choices)
-        self.criteria_edit.setPlainText(form.criteria)
-        self.max_score.setValue(form.max_score)
-        self.budget_cap.setText(form.budget_cap)
-        self.scope_combo.setCurrentIndex(self.scope_combo.findData(form.scope))
-        self.panel_edit.setPlainText(form.panel_codes)
-        self._type_changed()
-
-    def form_values(self) -> ContestForm:
-        return ContestForm(
-            title=self.title_edit.text(),
-            ballot_type=BallotType(self.type_combo.currentData()),
-            options=self.options_edit.toPlainText(),
-            max_choices=self.max_choices.value(),
-            criteria=self.criteria_edit.toPlainText(),
-            max_score=self.max_score.value(),
-            budget_cap=self.budget_cap.text(),
-            scope=VoterScope(self.scope_combo.currentData()),
-            panel_codes=self.panel_edit.toPlainText(),
-        )
-
-    def _type_changed(self) -> None:
-        """Show only the fields the chosen ballot type uses."""
-        kind = self.type_combo.currentData()
-        if kind is None:
-            return
-        kind = BallotType(kind)
-        panel = self.scope_combo.currentData() == VoterScope.PANEL.value
-        visible = {
-            "options": kind is not BallotType.YES_NO,
-            "max_choices": kind in (BallotType.CHOOSE_N, BallotType.RANKED),
-            "criteria": kind is BallotType.SCORE,
-            "max_score": kind is BallotType.SCORE,
-            "budget_cap": kind is BallotType.BUDGET,
-            "panel": panel,
-        }
-        fields = {
-            "options": self.options_edit,
-            "max_choices": self.max_choices,
-            "criteria": self.criteria_edit,
-            "max_score": self.max_score,
-            "budget_cap": self.budget_cap,
-            "panel": self.panel_edit,
-        }
-        for key, field in fields.items():
-            self.form.setRowVisible(field, visible[key])
-        hint = (
-            "gui.polls.field.options_budget"
-            if kind is BallotType.BUDGET
-            else "gui.polls.field.options"
-        )
-        self.labels["options"].setText(t(hint))
-        n_key = (
-            "gui.polls.field.max_ranks"
-            if kind is BallotType.RANKED
-            else "gui.polls.field.max_choices"
-        )
-        self.labels["max_choices"].setText(t(n_key))
+        self.editor.load_form(form)
 
     def save(self) -> None:
         """Create or update the contest in the editor; the service judges it."""
         aid = self.assembly_id
         if aid is None:
             return
-        form = self.form_values()
+        form = self.editor.form_values()
         try:
             defn = to_definition(form)
         except DeskError as error:
-            self._say(error.message(), ok=False)
+            self.message.say(error.message(), "error")
             return
         codes = parse_codes(form.panel_codes)
         contest_id = self.editing
@@ -407,7 +295,7 @@ class PollsPage(QWidget):
 
     def _saved(self, contest: Contest) -> None:
         self.editing = contest.id
-        self._say(t("gui.polls.saved", title=contest.definition.title), ok=True)
+        self.message.say(t("gui.polls.saved", title=contest.definition.title), "ok")
         self.changed.emit()
         self.worker.submit(lambda: self.backend.load(contest.assembly_id), self._after_save)
 
@@ -435,7 +323,7 @@ class PollsPage(QWidget):
         if again is None:
             return
         if again != new:
-            self._say(t("gui.polls.passphrase_mismatch"), ok=False)
+            self.message.say(t("gui.polls.passphrase_mismatch"), "error")
             return
         self.worker.submit(
             lambda: self.backend.set_passphrase(aid, new, current),
@@ -444,7 +332,7 @@ class PollsPage(QWidget):
         )
 
     def _passphrase_saved(self) -> None:
-        self._say(t("gui.polls.passphrase_saved"), ok=True)
+        self.message.say(t("gui.polls.passphrase_saved"), "ok")
         self.refresh()
 
     # -- open and close ------------------------------------------------------------------
@@ -465,27 +353,23 @@ class PollsPage(QWidget):
         if passphrase is None:
             return
         contest_id = row.contest.id
-        if action == "open":
-            job = lambda: self.backend.open_poll(contest_id, passphrase)  # noqa: E731
-        else:
-            job = lambda: self.backend.close_poll(contest_id, passphrase)  # noqa: E731
-        self.worker.submit(job, lambda _r: self._transitioned(action, title), self._failed)
+        move = self.backend.open_poll if action == "open" else self.backend.close_poll
+        self.worker.submit(
+            lambda: move(contest_id, passphrase),
+            lambda _r: self._transitioned(action, title),
+            self._failed,
+        )
 
     def _transitioned(self, action: str, title: str) -> None:
         done = "gui.polls.opened" if action == "open" else "gui.polls.closed"
-        self._say(t(done, title=title), ok=True)
+        self.message.say(t(done, title=title), "ok")
         self.changed.emit()
         self.refresh()
 
     # -- messages ------------------------------------------------------------------------
     def _failed(self, error: JobError) -> None:
         """The service's refusal; a wrong passphrase also says how long to wait, if at all."""
-        self._say(passphrase_refusal_text(error.exception) or error.message, ok=False)
-
-    def _say(self, text: str, ok: bool) -> None:
-        colour = "#1b7a34" if ok else "#c4161c"
-        self.message.setStyleSheet(f"color: {colour}; font-size: 17px; font-weight: 700;")
-        self.message.setText(text)
+        self.message.say(passphrase_refusal_text(error.exception) or error.message, "error")
 
 
 def _colour(state: PollState) -> QColor:
