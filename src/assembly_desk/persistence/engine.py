@@ -14,9 +14,10 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from assembly_desk.persistence import db_file_guard
 from assembly_desk.persistence.private_files import FILE_MODE, FOLDER_MODE, tighten
@@ -89,7 +90,7 @@ def make_engine(url: str) -> Engine:
 
 def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -102,7 +103,7 @@ def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:
             secure_sqlite_files(db_file)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     if db_file is not None:

@@ -9,12 +9,11 @@ Two halves, both storage:
   line follows. Nothing is rewritten in place, so a torn write can only damage the last
   line, which is then skipped (it was never answered as kept). When nothing is pending the
   file is removed.
-* the database side: ``offline_scan`` rows (``OfflineScanRow``) keyed by each scan's
-  uuid, written in the same transaction as the check-in, so a resend after a crash between
-  "sent" and "removed from the queue" finds its id and creates nothing twice.
+* the database side, ``offline_scan`` rows keyed by each scan's uuid and written in the
+  same transaction as the check-in, is ``repositories.offline_scans``.
 
-Plus the two helpers the fronts need to tell "the database went away" from a bug:
-``connection_lost`` and ``raise_on_connection_loss``.
+Plus the helpers the fronts need for an outage: ``connection_lost`` (from
+``persistence.errors``), ``raise_on_connection_loss`` and ``bound_connect_waits``.
 """
 
 from __future__ import annotations
@@ -26,59 +25,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from sqlalchemy import Engine, event, select
-from sqlalchemy import exc as sa_exc
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.orm import Session
 
-from assembly_desk.domain.errors import DeskError
-from assembly_desk.persistence.models import OfflineScanRow, PersonRow
+from assembly_desk.persistence.errors import connection_lost
 from assembly_desk.persistence.private_files import FILE_MODE, FOLDER_MODE, fsync_dir, tighten
 
 log = logging.getLogger(__name__)
 
 
-# SQLSTATE classes that mean the server, not the statement, is the problem: 08 connection
-# exception, 57P01-57P03 admin/crash shutdown and "cannot connect now" (starting up).
-_LOST_STATES = ("08", "57P01", "57P02", "57P03")
-
-
 # -- telling an outage from a bug ---------------------------------------------------------
-def connection_lost(exc: BaseException | None) -> bool:
-    """True when ``exc`` (or what caused it) says the database cannot be reached now.
-
-    A deadlock or a cancelled statement is a psycopg ``OperationalError`` too, but not an
-    outage; libpq's own connection failures carry no SQLSTATE, server shutdowns carry 57P0x.
-    """
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, DeskError):
-            return False  # already a message for the user (the outage's own has its own test)
-        if isinstance(exc, sa_exc.DBAPIError):
-            if exc.connection_invalidated:
-                return True
-            if isinstance(exc, sa_exc.OperationalError) and not isinstance(
-                exc.orig, psycopg.Error
-            ):
-                return True  # SQLite: the file cannot be opened or stays locked
-        if isinstance(exc, psycopg.OperationalError):
-            state = exc.sqlstate
-            if state is None or state.startswith(_LOST_STATES):
-                return True
-        if isinstance(exc, psycopg.InterfaceError):
-            return True  # "the connection is closed"
-        # Only what the error was raised *from*: an exception merely raised while handling
-        # a driver error (its __context__) is about something else.
-        exc = exc.__cause__
-    return False
-
-
 def raise_on_connection_loss(engine: Engine, make_error: Callable[[], Exception]) -> None:
     """Turn every connection loss on ``engine`` into ``make_error()`` (raised from the cause).
 
@@ -220,44 +179,3 @@ class LocalScanFile:
             fsync_dir(folder)
             if created_folder:
                 fsync_dir(folder.parent)
-
-
-# -- the database side --------------------------------------------------------------------
-def already_received(session: Session, scan_id: str) -> bool:
-    return session.get(OfflineScanRow, scan_id) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class ConflictRecord:
-    scan_id: str
-    scanned_at: datetime
-    desk: str
-    code: str
-    outcome: str
-    person_name: str | None
-    other_desk: str
-    other_at: datetime | None
-
-
-def conflicts(session: Session, assembly_id: int, limit: int = 200) -> list[ConflictRecord]:
-    """Kept scans the chair must look at, oldest first."""
-    rows = session.execute(
-        select(OfflineScanRow, PersonRow.name)
-        .outerjoin(PersonRow, PersonRow.id == OfflineScanRow.person_id)
-        .where(OfflineScanRow.assembly_id == assembly_id, OfflineScanRow.conflict.is_(True))
-        .order_by(OfflineScanRow.scanned_at, OfflineScanRow.scan_id)
-        .limit(limit)
-    ).all()
-    return [
-        ConflictRecord(
-            row.scan_id,
-            row.scanned_at,
-            row.desk,
-            row.code,
-            row.outcome,
-            name,
-            row.other_desk,
-            row.other_at,
-        )
-        for row, name in rows
-    ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Protocol
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from assembly_desk.persistence.ballot_box import BallotBox
 from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import is_postgres
+from assembly_desk.persistence.errors import translated
 
 # Arbitrary constant naming the audit-chain lock in pg_advisory_xact_lock.
 _AUDIT_LOCK_KEY = 0x41_55_44_49_54  # "AUDIT"
@@ -18,8 +21,11 @@ _AUDIT_LOCK_KEY = 0x41_55_44_49_54  # "AUDIT"
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow: ...; uow.commit()``; leaving without commit rolls back.
 
-    Services receive a unit of work, do their reads and writes on ``uow.session``, and call
-    ``commit``. Nothing half-done reaches the database: an exception rolls everything back.
+    Services receive a unit of work, hand it to the repository functions
+    (``persistence.repositories``) for their reads and writes, and call ``commit``. Nothing
+    half-done reaches the database: an exception rolls everything back. A driver error
+    leaving the block is translated (``persistence.errors``): a lost connection is
+    ``DatabaseUnreachable``, another refusal ``StorageRefused``, both raised from the cause.
     """
 
     def __init__(self, engine: Engine, boxes: BoxRoom | None = None) -> None:
@@ -38,15 +44,26 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+            try:
+                self.session.rollback()
+            finally:
+                self.session.close()
+        except DBAPIError as cleanup:
+            # Rolling back on a connection that just died: the outage, not the rollback.
+            _raise_translated(exc if exc is not None else cleanup)
+            raise
+        if exc is not None:
+            _raise_translated(exc)
 
     def commit(self) -> None:
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def flush(self) -> None:
+        """Send pending writes now (ids assigned, constraints checked) without committing."""
+        self.session.flush()
 
     def ballot_box(self) -> BallotBox:
         """This laptop's station box, where cast ballots wait for the poll to close."""
@@ -65,3 +82,16 @@ class UnitOfWork:
         """
         if self.is_postgres:
             self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+
+
+def _raise_translated(exc: BaseException) -> None:
+    """Raise the project's exception for ``exc`` (from it); return if there is none."""
+    replacement = translated(exc)
+    if replacement is not None:
+        raise replacement from exc
+
+
+class UnitOfWorkSource(Protocol):
+    """Anything that starts units of work: the fronts' ``Database``, or a test's stand-in."""
+
+    def uow(self) -> UnitOfWork: ...

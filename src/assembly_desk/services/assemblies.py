@@ -6,8 +6,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from assembly_desk.domain import text_rules
 from assembly_desk.domain.assembly import (
     Assembly,
@@ -19,7 +17,9 @@ from assembly_desk.domain.assembly import (
 )
 from assembly_desk.domain.eligibility import judge
 from assembly_desk.domain.errors import InvalidInput, NotFound
-from assembly_desk.persistence.models import AssemblyRow, PersonRow
+from assembly_desk.persistence.models import AssemblyRow
+from assembly_desk.persistence.repositories import assemblies as assembly_rows
+from assembly_desk.persistence.repositories import people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.clock import as_utc
@@ -105,8 +105,7 @@ def create_assembly(uow: UnitOfWork, spec: AssemblySpec, now: datetime) -> Assem
         eligible_count=0,
         created_at=now,
     )
-    uow.session.add(row)
-    uow.session.flush()
+    assembly_rows.add(uow, row)
     audit_log.append(
         uow,
         "assembly.created",
@@ -126,21 +125,18 @@ def create_assembly(uow: UnitOfWork, spec: AssemblySpec, now: datetime) -> Assem
 def get_assembly(uow: UnitOfWork, assembly_id: int | None = None) -> Assembly:
     """The assembly with this id, or the most recently created one when ``None``."""
     if assembly_id is None:
-        row = uow.session.execute(
-            select(AssemblyRow).order_by(AssemblyRow.id.desc()).limit(1)
-        ).scalar_one_or_none()
+        row = assembly_rows.newest(uow)
         if row is None:
             raise NotFound("error.no_assembly")
         return to_domain(row)
-    found = uow.session.get(AssemblyRow, assembly_id)
+    found = assembly_rows.get(uow, assembly_id)
     if found is None:
         raise NotFound("error.assembly_not_found", id=assembly_id)
     return to_domain(found)
 
 
 def list_assemblies(uow: UnitOfWork) -> list[Assembly]:
-    rows = uow.session.execute(select(AssemblyRow).order_by(AssemblyRow.id)).scalars()
-    return [to_domain(r) for r in rows]
+    return [to_domain(r) for r in assembly_rows.in_order(uow)]
 
 
 def update_rules(
@@ -151,7 +147,7 @@ def update_rules(
     now: datetime,
 ) -> Assembly:
     """Change eligibility and quorum; every person's verdict is recomputed and the change logged."""
-    row = uow.session.get(AssemblyRow, assembly_id)
+    row = assembly_rows.get(uow, assembly_id)
     if row is None:
         raise NotFound("error.assembly_not_found", id=assembly_id)
     AssemblySpec(
@@ -162,9 +158,8 @@ def update_rules(
     row.quorum_kind = quorum.kind.value
     row.quorum_value = quorum.value
     row.council_members = quorum.council_members
-    people = uow.session.execute(select(PersonRow).where(PersonRow.assembly_id == assembly_id))
     eligible = 0
-    for person in people.scalars():
+    for person in people.of_assembly(uow, assembly_id):
         verdict = judge(
             rules,
             person.birth_date,

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from assembly_desk.audit import chain
 from assembly_desk.audit.canonical import nfc
 from assembly_desk.domain.errors import NotFound
 from assembly_desk.persistence.models import AuditEventRow
+from assembly_desk.persistence.repositories import audit_entries
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.clock import as_utc, iso_utc
 
@@ -58,13 +57,7 @@ def append(
     added to the private part as ``"time"``.
     """
     uow.lock_audit_chain()
-    session = uow.session
-    session.flush()
-    head = session.execute(
-        select(AuditEventRow.seq, AuditEventRow.hash, AuditEventRow.at)
-        .order_by(AuditEventRow.seq.desc())
-        .limit(1)
-    ).first()
+    head = audit_entries.head(uow)
     prev_hash, seq = (head.hash, head.seq + 1) if head else (chain.GENESIS, 1)
     time = iso_utc(at)
     hidden = dict(private) if private is not None else None
@@ -79,7 +72,8 @@ def append(
         salt = salt_bytes.hex()
         private_json = json.dumps(hidden, ensure_ascii=False, sort_keys=True)
     entry = chain.make_entry(prev_hash, seq, time, kind, nfc(data), sealed=sealed)
-    session.add(
+    audit_entries.add(
+        uow,
         AuditEventRow(
             seq=entry["seq"],
             at=entry["time"],
@@ -91,7 +85,7 @@ def append(
             sealed=sealed,
             seal_salt=salt,
             private_json=private_json,
-        )
+        ),
     )
     return str(entry["hash"])
 
@@ -128,7 +122,7 @@ def _entry(row: AuditEventRow) -> dict[str, Any]:
 
 
 def _rows(uow: UnitOfWork) -> list[AuditEventRow]:
-    return list(uow.session.execute(select(AuditEventRow).order_by(AuditEventRow.seq)).scalars())
+    return audit_entries.in_order(uow)
 
 
 def entries(uow: UnitOfWork) -> list[dict[str, Any]]:
@@ -188,7 +182,7 @@ def _open(row: AuditEventRow) -> Seal | None:
 
 def open_seal(uow: UnitOfWork, seq: int) -> Seal | None:
     """The private part of entry ``seq`` for an official; None if the entry has no seal."""
-    row = uow.session.get(AuditEventRow, seq)
+    row = audit_entries.get(uow, seq)
     if row is None:
         raise NotFound("audit_privacy.no_entry", seq=seq)
     return _open(row)

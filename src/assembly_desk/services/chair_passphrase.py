@@ -29,11 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
-
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.persistence.models import AuditEventRow
-from assembly_desk.persistence.models_ballots import ChairPassphraseRow
+from assembly_desk.persistence.repositories import audit_entries, passphrases
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -112,14 +109,12 @@ def set_chair_passphrase(
     get_assembly(uow, assembly_id)
     if len(passphrase.strip()) < MIN_PASSPHRASE:
         raise InvalidInput("poll.passphrase_short", min=MIN_PASSPHRASE)
-    row = uow.session.get(ChairPassphraseRow, assembly_id)
+    row = passphrases.get(uow, assembly_id)
     if row is not None:
         check_chair(uow, assembly_id, current or "", "change", now, reset=False)
         row.scrypt_hash = hash_passphrase(passphrase)
     else:
-        uow.session.add(
-            ChairPassphraseRow(assembly_id=assembly_id, scrypt_hash=hash_passphrase(passphrase))
-        )
+        passphrases.add(uow, assembly_id, hash_passphrase(passphrase))
     audit_log.append(
         uow, "chair.passphrase_set", {"assembly": assembly_id, "changed": row is not None}, now
     )
@@ -127,18 +122,13 @@ def set_chair_passphrase(
 
 
 def has_chair_passphrase(uow: UnitOfWork, assembly_id: int) -> bool:
-    return uow.session.get(ChairPassphraseRow, assembly_id) is not None
+    return passphrases.get(uow, assembly_id) is not None
 
 
 def attempts(uow: UnitOfWork, assembly_id: int) -> Attempts:
     """Wrong tries since the last right one, read back from the audit chain."""
     failures, last = 0, None
-    rows = uow.session.execute(
-        select(AuditEventRow.kind, AuditEventRow.at, AuditEventRow.data_json)
-        .where(AuditEventRow.kind.in_((FAILED, *_RESET)))
-        .order_by(AuditEventRow.seq.desc())
-    )
-    for kind, at, data_json in rows:
+    for kind, at, data_json in audit_entries.of_kinds_newest_first(uow, (FAILED, *_RESET)):
         if json.loads(data_json).get("assembly") != assembly_id:
             continue
         if kind != FAILED:
@@ -166,7 +156,7 @@ def check_chair(
     caller's action rolls back). A right one after failures is audited too, unless
     ``reset`` is False because the caller's own event (a new passphrase) restarts the count.
     """
-    row = uow.session.get(ChairPassphraseRow, assembly_id)
+    row = passphrases.get(uow, assembly_id)
     if row is None:
         raise Refused("poll.no_passphrase")
     tried = attempts(uow, assembly_id)

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-
 from assembly_desk.domain import card_code, text_rules
 from assembly_desk.domain.assembly import Assembly
 from assembly_desk.domain.errors import InvalidInput, NotFound
 from assembly_desk.i18n import t
-from assembly_desk.persistence.models import AssemblyRow, CheckInRow, PersonRow
+from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.repositories import assemblies as assembly_rows
+from assembly_desk.persistence.repositories import checkins, people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -94,9 +93,8 @@ class ScanResult:
 
 
 def find_by_code(uow: UnitOfWork, assembly_id: int, code: str) -> PersonRow | None:
-    return uow.session.execute(
-        select(PersonRow).where(PersonRow.assembly_id == assembly_id, PersonRow.card_code == code)
-    ).scalar_one_or_none()
+    """The person whose card carries ``code`` (already normalised and checked), if any."""
+    return people.by_code(uow, assembly_id, code)
 
 
 def check_in_by_code(
@@ -123,7 +121,7 @@ def check_in_person(
 ) -> ScanResult:
     """Check in a person picked from search results (or after confirming guardian consent)."""
     check_desk_name(desk)
-    row = uow.session.get(PersonRow, person_id)
+    row = people.get(uow, person_id)
     if row is None or row.assembly_id != assembly_id:
         raise NotFound("error.person_not_found", id=person_id)
     return _check_in_row(
@@ -140,14 +138,6 @@ def check_desk_name(desk: str) -> str:
     return text_rules.check_text(desk, text_rules.DESK_MAX, "field.desk")
 
 
-def _existing(uow: UnitOfWork, assembly_id: int, person_id: int) -> CheckInRow | None:
-    return uow.session.execute(
-        select(CheckInRow).where(
-            CheckInRow.assembly_id == assembly_id, CheckInRow.person_id == person_id
-        )
-    ).scalar_one_or_none()
-
-
 def _already(row: PersonRow, assembly: Assembly, done: CheckInRow) -> ScanResult:
     return ScanResult(Outcome.ALREADY, view(row, assembly), as_utc(done.at), done.desk)
 
@@ -160,18 +150,14 @@ def _check_in_row(
     now: datetime,
     consent_confirmed: bool,
 ) -> ScanResult:
-    done = _existing(uow, assembly.id, row.id)
+    done = checkins.of_person(uow, assembly.id, row.id)
     if done is not None:
         return _already(row, assembly, done)
     if consent_confirmed and row.ineligible_reason == "reason.guardian":
         row.guardian_consent = True
         row.eligible = True
         row.ineligible_reason = ""
-        uow.session.execute(
-            update(AssemblyRow)
-            .where(AssemblyRow.id == assembly.id)
-            .values(eligible_count=AssemblyRow.eligible_count + 1)
-        )
+        assembly_rows.add_eligible(uow, assembly.id, 1)
         audit_log.append(
             uow,
             "person.guardian_consent",
@@ -187,15 +173,9 @@ def _check_in_row(
             else Outcome.NOT_ELIGIBLE
         )
         return ScanResult(outcome, view(row, assembly))
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(
-                CheckInRow(assembly_id=assembly.id, person_id=row.id, desk=desk, at=now)
-            )
-    except IntegrityError:
-        # Another desk won the race between our read and our insert; the savepoint is gone,
-        # our transaction lives on and now sees the winner's row.
-        done = _existing(uow, assembly.id, row.id)
+    if checkins.insert(uow, assembly.id, row.id, desk, now) is None:
+        # Another desk won the race between our read and our insert: show its check-in.
+        done = checkins.of_person(uow, assembly.id, row.id)
         assert done is not None
         return _already(row, assembly, done)
     audit_log.append(
@@ -219,38 +199,24 @@ def _present_in_chain_order(uow: UnitOfWork, assembly_id: int) -> int:
     published log rise and fall exactly as the events do.
     """
     uow.lock_audit_chain()
-    uow.session.flush()
-    return int(
-        uow.session.execute(
-            select(func.count())
-            .select_from(CheckInRow)
-            .where(CheckInRow.assembly_id == assembly_id)
-        ).scalar_one()
-    )
+    uow.flush()
+    return checkins.count(uow, assembly_id)
 
 
 def eligible_checked_in(uow: UnitOfWork, assembly_id: int) -> int:
-    return int(
-        uow.session.execute(
-            select(func.count())
-            .select_from(CheckInRow)
-            .join(PersonRow, PersonRow.id == CheckInRow.person_id)
-            .where(CheckInRow.assembly_id == assembly_id, PersonRow.eligible.is_(True))
-        ).scalar_one()
-    )
+    """Eligible people checked in: what quorum counts."""
+    return checkins.eligible_count(uow, assembly_id)
 
 
 def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
     """Record the first moment quorum is reached (once; a later undo does not erase history)."""
     if assembly.quorum_reached_at is not None:
         return
-    row = uow.session.get(AssemblyRow, assembly.id)
+    row = assembly_rows.get(uow, assembly.id)
     assert row is not None
     required = assembly.quorum.required(row.eligible_count)
     # A cheap upper bound first (an index range count); the exact join only near the line.
-    upper = uow.session.execute(
-        select(func.count()).select_from(CheckInRow).where(CheckInRow.assembly_id == assembly.id)
-    ).scalar_one()
+    upper = checkins.count(uow, assembly.id)
     if required <= 0 or upper < required:
         return
     # Crossing the line: read the row afresh. This transaction already holds the audit-chain
@@ -258,7 +224,7 @@ def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
     # until it commits, so two desks crossing together record the moment once. (A row lock
     # here would deadlock: other desks' check-in inserts hold KEY SHARE on this row while
     # they wait for the audit lock.)
-    row = uow.session.get(AssemblyRow, assembly.id, populate_existing=True)
+    row = assembly_rows.reread(uow, assembly.id)
     assert row is not None
     present = eligible_checked_in(uow, assembly.id)
     if row.quorum_reached_at is None and present >= required:
@@ -281,10 +247,10 @@ def undo_check_in(
     """
     if not reason.strip():
         raise InvalidInput("error.undo_reason")
-    done = _existing(uow, assembly_id, person_id)
+    done = checkins.of_person(uow, assembly_id, person_id)
     if done is None:
         raise NotFound("error.not_checked_in", id=person_id)
-    uow.session.delete(done)
+    checkins.delete(uow, done)
     audit_log.append(
         uow,
         "checkin.undone",

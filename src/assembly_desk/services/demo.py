@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 
 from assembly_desk.audit.bundle import add_signature
 from assembly_desk.audit.canonical import canonical_json
@@ -40,7 +39,7 @@ from assembly_desk.domain.contests import (
 )
 from assembly_desk.i18n import t
 from assembly_desk.importers.synthetic import generate_sample_csv
-from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.repositories import checkins, people
 from assembly_desk.services import (
     assemblies,
     audit_log,
@@ -120,16 +119,10 @@ def run_demo(
     report.files.append(cards_path)
 
     with db.uow() as uow:
-        people = list(
-            uow.session.execute(
-                select(PersonRow.id, PersonRow.card_code, PersonRow.eligible).where(
-                    PersonRow.assembly_id == assembly.id
-                )
-            )
-        )
-    rng.shuffle(people)
+        crowd = people.cards(uow, assembly.id)
+    rng.shuffle(crowd)
     desks = [DeskSession(db, assembly.id, "desk-1"), DeskSession(db, assembly.id, "desk-2")]
-    arriving = people[: max(1, len(people) * 3 // 5)]
+    arriving = crowd[: max(1, len(crowd) * 3 // 5)]
     for i, person in enumerate(arriving):
         result = desks[i % 2].scan(person.card_code)
         report.scans.append((person.card_code, result))
@@ -281,13 +274,7 @@ def run_votes(
     """Contests, station and paper ballots, keys, seeds, counts, and verified bundles."""
     with db.uow() as uow:
         contests.set_chair_passphrase(uow, assembly_id, CHAIR_PASSPHRASE, utc_now())
-        voters = sorted(
-            uow.session.execute(
-                select(CheckInRow.person_id)
-                .join(PersonRow, PersonRow.id == CheckInRow.person_id)
-                .where(CheckInRow.assembly_id == assembly_id, PersonRow.eligible.is_(True))
-            ).scalars()
-        )
+        voters = checkins.eligible_person_ids(uow, assembly_id)
     panel = sorted(rng.sample(voters, min(PANEL_SIZE, len(voters))))
     paper = voters[-PAPER_VOTERS:] if len(voters) > 2 * PAPER_VOTERS else []
     created = []

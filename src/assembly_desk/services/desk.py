@@ -8,29 +8,27 @@ When the database cannot be reached and the session has an offline queue (the wi
 desk), a card is kept on the laptop and answered as kept (``QueuedScan``); the queue is
 sent by ``offline_queue.send`` once the database is back. Without a queue (the command
 line) the outage is raised as ``DatabaseUnreachable``, a plain message, never a driver's
-exception.
+exception. Only the outage is answered here; every other failure reaches the caller as it
+was raised.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from assembly_desk.domain import card_code
-from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.persistence.unit_of_work import UnitOfWork, UnitOfWorkSource
 from assembly_desk.services import checkin
 from assembly_desk.services.checkin import Outcome, ScanResult
 from assembly_desk.services.clock import utc_now
-from assembly_desk.services.database import Database
-from assembly_desk.services.offline_queue import (
-    DatabaseUnreachable,
-    OfflineQueue,
-    QueuedScan,
-    is_unreachable,
-)
+from assembly_desk.services.offline_queue import DatabaseUnreachable, OfflineQueue, QueuedScan
 from assembly_desk.services.search import SearchHit, SearchIndex, search
+
+log = logging.getLogger(__name__)
 
 REPEAT_WINDOW_SECONDS = 5.0
 #: After a scan found the database gone, further scans are kept at once for this long
@@ -52,7 +50,7 @@ class DeskAnswer:
 class DeskSession:
     def __init__(
         self,
-        db: Database,
+        db: UnitOfWorkSource,
         assembly_id: int,
         desk: str,
         clock: Callable[[], datetime] = utc_now,
@@ -77,18 +75,19 @@ class DeskSession:
 
     @contextmanager
     def _uow(self) -> Iterator[UnitOfWork]:
-        """A unit of work whose connection loss is ``DatabaseUnreachable`` and is noted."""
+        """A unit of work whose connection loss (``DatabaseUnreachable``) is noted and raised.
+
+        The unit of work itself turns a lost connection into ``DatabaseUnreachable``;
+        this notes when, logs the first of a run, and raises it on. Nothing else is caught.
+        """
         try:
             with self.db.uow() as uow:
                 yield uow
-        except DatabaseUnreachable:
+        except DatabaseUnreachable as exc:
+            if self._offline_since is None:
+                log.warning("desk %s: database unreachable (%s)", self.desk, exc.__cause__)
             self._offline_since = self.clock()
             raise
-        except Exception as exc:
-            if not is_unreachable(exc):
-                raise
-            self._offline_since = self.clock()
-            raise DatabaseUnreachable() from exc
         self._offline_since = None
 
     def submit(self, text: str) -> DeskAnswer:

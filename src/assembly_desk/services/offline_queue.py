@@ -21,34 +21,47 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
-from assembly_desk.domain.errors import DeskError
+from assembly_desk.domain.errors import DeskError, InvalidInput
 from assembly_desk.i18n import t
 from assembly_desk.persistence import offline_store
+from assembly_desk.persistence.database import Database
 from assembly_desk.persistence.engine import user_folder
+from assembly_desk.persistence.errors import DatabaseUnreachable, StorageRefused, connection_lost
 from assembly_desk.persistence.models import OfflineScanRow
-from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.persistence.repositories import offline_scans
+from assembly_desk.persistence.unit_of_work import UnitOfWork, UnitOfWorkSource
 from assembly_desk.services import checkin
 from assembly_desk.services.checkin import Outcome
 from assembly_desk.services.clock import as_utc, iso_utc, local_hhmm
-from assembly_desk.services.database import Database
+
+__all__ = [
+    "OFFLINE_DIR_VAR",
+    "Conflict",
+    "DatabaseUnreachable",
+    "OfflineQueue",
+    "QueuedScan",
+    "SendFailure",
+    "SendReport",
+    "bound_waits",
+    "conflicts",
+    "default_queue_path",
+    "is_unreachable",
+    "receive",
+    "send",
+]
 
 OFFLINE_DIR_VAR = "ASSEMBLY_DESK_OFFLINE_DIR"
 
 log = logging.getLogger(__name__)
 
 
-class DatabaseUnreachable(DeskError):
-    """The database cannot be reached (down, restarting, network gone): not the user's fault."""
-
-    def __init__(self) -> None:
-        super().__init__("outage.unreachable")
-
-
 def is_unreachable(exc: BaseException) -> bool:
-    """An outage, as opposed to a bug or a refusal: the fronts answer it differently."""
-    return isinstance(exc, DatabaseUnreachable) or offline_store.connection_lost(exc)
+    """An outage, as opposed to a bug or a refusal: the fronts answer it differently.
+
+    A unit of work already raises ``DatabaseUnreachable``; the driver's own errors are
+    still recognised for what fails outside one (opening the database).
+    """
+    return isinstance(exc, DatabaseUnreachable) or connection_lost(exc)
 
 
 def bound_waits(db: Database) -> None:
@@ -89,6 +102,14 @@ class QueuedScan:
 
 
 @dataclass(frozen=True, slots=True)
+class SendFailure:
+    """A kept scan the database refused in this pass: it stays queued, and this says why."""
+
+    scan_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SendReport:
     """One pass over the queue: what arrived, what was already there, what needs the chair."""
 
@@ -98,6 +119,7 @@ class SendReport:
     conflicts: int = 0
     pending: int = 0  # still waiting (the database went away again mid-way, or failed)
     failed: int = 0  # refused by the database for another reason: kept, retried, logged
+    failures: tuple[SendFailure, ...] = ()  # which, and why (empty when none failed)
 
 
 class OfflineQueue:
@@ -126,7 +148,10 @@ class OfflineQueue:
 
 
 def _parse_time(text: str) -> datetime:
-    return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    try:
+        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise InvalidInput("error.bad_date", value=text) from None
 
 
 def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> str:
@@ -136,8 +161,7 @@ def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> s
     queue waits on it and then fails its insert, so the check-in below runs once. When the
     check-in succeeds, the check-in service's commit carries the uuid row with it.
     """
-    session = uow.session
-    if offline_store.already_received(session, scan.id):
+    if offline_scans.received(uow, scan.id):
         return "duplicate"
     at = _parse_time(scan.at)
     person = checkin.find_by_code(uow, scan.assembly_id, scan.code)
@@ -153,13 +177,8 @@ def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> s
         other_desk="",
         conflict=False,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        if offline_store.already_received(session, scan.id):
-            return "duplicate"  # another process sent this very scan meanwhile
-        raise  # not ours to swallow (e.g. its assembly is gone): the scan stays queued
+    if not offline_scans.add(uow, row):
+        return "duplicate"  # another process sent this very scan meanwhile
     result = checkin.check_in_by_code(uow, scan.assembly_id, scan.code, scan.desk, at)
     if result.outcome is Outcome.CHECKED_IN:
         return "checked_in"  # committed by the check-in, uuid row included
@@ -174,40 +193,48 @@ def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> s
 
 
 def send(
-    db: Database, queue: OfflineQueue, clock: Callable[[], datetime]
+    db: UnitOfWorkSource, queue: OfflineQueue, clock: Callable[[], datetime]
 ) -> SendReport:
     """Send every kept scan, oldest first; stop (keeping the rest) if the database goes.
 
     Raises ``DatabaseUnreachable`` when not even the first scan could be sent, so the
     caller keeps showing the outage; a partial pass returns what it did. A scan the
-    database refuses for another reason (a bug, a limit) stays in the queue and is logged:
-    one bad line must neither be dropped nor hold back the scans behind it.
+    database refuses (``StorageRefused``: its assembly is gone, a limit) or the check-in
+    rules refuse (a ``DeskError``) stays in the queue, is logged, and is named in the
+    report's ``failures``: one bad line must neither be dropped nor hold back the scans
+    behind it. Anything else is a bug and is raised, the scan still queued.
     """
-    sent = checked = duplicates = conflicts = failed = 0
+    sent = checked = duplicates = conflicts = 0
+    failures: list[SendFailure] = []
     pending = queue.pending()
     for index, scan in enumerate(pending):
         try:
             with db.uow() as uow:
                 outcome = receive(uow, scan, clock())
-        except Exception as exc:
-            if not is_unreachable(exc):
-                log.exception("kept scan %s could not be sent; it stays queued", scan.id)
-                failed += 1
-                continue
-            if sent == 0 and failed == 0:
-                raise DatabaseUnreachable() from exc
-            left = len(pending) - index + failed
-            return SendReport(sent, checked, duplicates, conflicts, left, failed)
+        except DatabaseUnreachable:
+            if sent == 0 and not failures:
+                raise
+            left = len(pending) - index + len(failures)
+            log.warning("database lost mid-send: %d kept scans sent, %d stay queued", sent, left)
+            return SendReport(
+                sent, checked, duplicates, conflicts, left, len(failures), tuple(failures)
+            )
+        except (StorageRefused, DeskError) as exc:
+            reason = exc.message() if isinstance(exc, DeskError) else str(exc)
+            log.error("kept scan %s was refused and stays queued: %s", scan.id, reason)
+            failures.append(SendFailure(scan.id, reason))
+            continue
         queue.mark_sent(scan.id, maybe_last=index == len(pending) - 1)
         sent += 1
         checked += outcome == "checked_in"
         duplicates += outcome == "duplicate"
         conflicts += outcome == "conflict"
-    return SendReport(sent, checked, duplicates, conflicts, failed, failed)
+    failed = len(failures)
+    return SendReport(sent, checked, duplicates, conflicts, failed, failed, tuple(failures))
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict(offline_store.ConflictRecord):
+class Conflict(offline_scans.ConflictRecord):
     """A kept scan the chair must look at (its times in UTC), ready to show."""
 
     def who(self, lang: str | None = None) -> str:
@@ -246,5 +273,5 @@ def conflicts(uow: UnitOfWork, assembly_id: int) -> tuple[Conflict, ...]:
             c.other_desk,
             as_utc(c.other_at) if c.other_at else None,
         )
-        for c in offline_store.conflicts(uow.session, assembly_id)
+        for c in offline_scans.conflicts(uow, assembly_id)
     )

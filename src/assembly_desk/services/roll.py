@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
-
 from assembly_desk.domain import card_code, text_rules
 from assembly_desk.domain.assembly import Assembly, Category
 from assembly_desk.domain.eligibility import Verdict, judge
@@ -28,7 +26,9 @@ from assembly_desk.domain.text_rules import ADDRESS_MAX, NAME_MAX, UNIT_MAX
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
-from assembly_desk.persistence.models import AssemblyRow, PersonRow
+from assembly_desk.persistence.models import PersonRow
+from assembly_desk.persistence.repositories import assemblies as assembly_rows
+from assembly_desk.persistence.repositories import people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -45,12 +45,7 @@ class ImportRejected(DeskError):
 
 def add_eligible(uow: UnitOfWork, assembly_id: int, n: int) -> None:
     """Keep the assembly's eligible count in step with the roll (same transaction)."""
-    if n:
-        uow.session.execute(
-            update(AssemblyRow)
-            .where(AssemblyRow.id == assembly_id)
-            .values(eligible_count=AssemblyRow.eligible_count + n)
-        )
+    assembly_rows.add_eligible(uow, assembly_id, n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +77,8 @@ def _existing_keys(
     Names are folded afresh rather than trusting the stored ``name_key``: entries written
     by earlier releases kept zero-width characters in their key.
     """
-    rows = uow.session.execute(
-        select(PersonRow.id, PersonRow.name, PersonRow.birth_date, PersonRow.address).where(
-            PersonRow.assembly_id == assembly_id
-        )
-    )
     known: dict[tuple[str, date], list[tuple[str, int]]] = {}
-    for r in rows:
+    for r in people.identities(uow, assembly_id):
         key = (text_rules.fold_name(r.name), r.birth_date)
         known.setdefault(key, []).append((_address_key(r.address), r.id))
     return known
@@ -103,16 +93,8 @@ def _same_place(first: str, second: str) -> bool:
     return not first or not second or first == second
 
 
-def _existing_codes(uow: UnitOfWork, assembly_id: int) -> set[str]:
-    return set(
-        uow.session.execute(
-            select(PersonRow.card_code).where(PersonRow.assembly_id == assembly_id)
-        ).scalars()
-    )
-
-
 def _fresh_codes(taken: set[str], n: int) -> list[str]:
-    out = []
+    out: list[str] = []
     while len(out) < n:
         code = card_code.new_code()
         if code not in taken:
@@ -188,15 +170,14 @@ def import_roll(
                 break
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.row))
-    codes = _fresh_codes(_existing_codes(uow, assembly_id), len(preview.records))
+    codes = _fresh_codes(people.card_codes(uow, assembly_id), len(preview.records))
     values = []
     eligible = 0
     for rec, code in zip(preview.records, codes, strict=True):
         row, verdict = _person_values(rec, assembly, code, "import", now)
         values.append(row)
         eligible += verdict.eligible
-    for start in range(0, len(values), 5000):
-        uow.session.execute(insert(PersonRow), values[start : start + 5000])
+    people.insert_many(uow, values)
     add_eligible(uow, assembly_id, eligible)
     digest = preview.file_sha256
     audit_log.append(
@@ -307,14 +288,9 @@ def find_matches(uow: UnitOfWork, assembly_id: int, name: str, birth_date: date)
     birth date and folded here, so names stored with an older fold are found too.
     """
     key = text_rules.fold_name(name)
-    rows = uow.session.execute(
-        select(PersonRow)
-        .where(PersonRow.assembly_id == assembly_id, PersonRow.birth_date == birth_date)
-        .order_by(PersonRow.id)
-    ).scalars()
     assembly = get_assembly(uow, assembly_id)
     matches = []
-    for row in rows:
+    for row in people.born_on(uow, assembly_id, birth_date):
         if text_rules.fold_name(row.name) == key:
             shown = view(row, assembly)
             matches.append(
@@ -391,16 +367,10 @@ def register_walk_in(
         raise PossibleDuplicate(matches)
     assembly = get_assembly(uow, assembly_id)
     code = card_code.new_code()
-    while uow.session.execute(
-        select(PersonRow.id).where(
-            PersonRow.assembly_id == assembly_id, PersonRow.card_code == code
-        )
-    ).first():
+    while people.code_taken(uow, assembly_id, code):
         code = card_code.new_code()
     values, verdict = _person_values(record, assembly, code, "walk_in", now)
-    row = PersonRow(**values)
-    uow.session.add(row)
-    uow.session.flush()
+    row = people.add(uow, PersonRow(**values))
     add_eligible(uow, assembly_id, int(verdict.eligible))
     public: dict[str, object] = {"assembly": assembly_id, "eligible": verdict.eligible}
     private: dict[str, object] = {"person": row.id, "desk": desk}
@@ -415,9 +385,5 @@ def register_walk_in(
 def people_for_cards(
     uow: UnitOfWork, assembly_id: int, person_ids: Iterable[int] | None = None
 ) -> list[PersonRow]:
-    query = select(PersonRow).where(PersonRow.assembly_id == assembly_id)
-    if person_ids is not None:
-        query = query.where(PersonRow.id.in_(list(person_ids)))
-    return list(
-        uow.session.execute(query.order_by(PersonRow.tong, PersonRow.ban, PersonRow.name)).scalars()
-    )
+    """People whose cards are printed (all, or ``person_ids``), in handing-out order."""
+    return people.for_cards(uow, assembly_id, person_ids)

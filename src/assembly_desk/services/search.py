@@ -13,10 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from assembly_desk.domain import hangul
-from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.repositories import checkins, people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.assemblies import get_assembly
 from assembly_desk.services.clock import as_utc
@@ -94,11 +92,8 @@ class SearchIndex:
         return len(self._ids)
 
     def refresh(self, uow: UnitOfWork) -> None:
-        rows = uow.session.execute(
-            select(PersonRow.id, PersonRow.name_key, PersonRow.birth_date, PersonRow.phone_last4)
-            .where(PersonRow.assembly_id == self.assembly_id, PersonRow.id > self._last_id)
-            .order_by(PersonRow.id)
-        ).all()
+        """Add the people registered since the last refresh (anywhere, at any desk)."""
+        rows = people.search_keys_after(uow, self.assembly_id, self._last_id)
         if not rows:
             return
         first = len(self._ids)
@@ -150,18 +145,8 @@ def search(uow: UnitOfWork, index: SearchIndex, query: str) -> list[SearchHit]:
     if not ids:
         return []
     assembly = get_assembly(uow, index.assembly_id)
-    rows = {
-        r.id: r
-        for r in uow.session.execute(select(PersonRow).where(PersonRow.id.in_(ids))).scalars()
-    }
-    checks = {
-        c.person_id: c
-        for c in uow.session.execute(
-            select(CheckInRow).where(
-                CheckInRow.assembly_id == index.assembly_id, CheckInRow.person_id.in_(ids)
-            )
-        ).scalars()
-    }
+    rows = people.by_ids(uow, ids)
+    checks = checkins.of_people(uow, index.assembly_id, ids)
     hits = []
     for pid in ids:
         check = checks.get(pid)

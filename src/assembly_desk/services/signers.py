@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from assembly_desk.audit.canonical import canonical_json, nfc
 from assembly_desk.audit.keys import PublicKeyInfo, generate_key, save_private_key
 from assembly_desk.audit.signing import SignaturePolicy
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.persistence.models_tally import SignaturePolicyRow, TallySignerRow
+from assembly_desk.persistence.models_tally import TallySignerRow
+from assembly_desk.persistence.repositories import signers as signer_rows
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.assemblies import get_assembly
@@ -67,24 +66,19 @@ def register_signer(
     """Allow this key to sign the assembly's tallies; logs ``signer.registered``."""
     get_assembly(uow, assembly_id)
     checked = _checked(info)
-    exists = uow.session.execute(
-        select(TallySignerRow.id).where(
-            TallySignerRow.assembly_id == assembly_id,
-            TallySignerRow.public_key == checked.public_key,
-        )
-    ).first()
-    if exists is not None:
+    if signer_rows.key_registered(uow, assembly_id, checked.public_key):
         raise Refused("tally.signer_exists", fingerprint=checked.fingerprint)
-    row = TallySignerRow(
-        assembly_id=assembly_id,
-        name=checked.name,
-        role=checked.role,
-        public_key=checked.public_key,
-        fingerprint=checked.fingerprint,
-        registered_at=now,
+    row = signer_rows.add(
+        uow,
+        TallySignerRow(
+            assembly_id=assembly_id,
+            name=checked.name,
+            role=checked.role,
+            public_key=checked.public_key,
+            fingerprint=checked.fingerprint,
+            registered_at=now,
+        ),
     )
-    uow.session.add(row)
-    uow.session.flush()
     audit_log.append(
         uow,
         "signer.registered",
@@ -101,11 +95,6 @@ def register_signer(
 
 def list_signers(uow: UnitOfWork, assembly_id: int) -> list[Signer]:
     """Registered signers in registration order."""
-    rows = uow.session.execute(
-        select(TallySignerRow)
-        .where(TallySignerRow.assembly_id == assembly_id)
-        .order_by(TallySignerRow.id)
-    ).scalars()
     return [
         Signer(
             r.id,
@@ -113,7 +102,7 @@ def list_signers(uow: UnitOfWork, assembly_id: int) -> list[Signer]:
             PublicKeyInfo(r.name, r.role, r.public_key, r.fingerprint),
             r.registered_at,
         )
-        for r in rows
+        for r in signer_rows.of_assembly(uow, assembly_id)
     ]
 
 
@@ -173,13 +162,7 @@ def set_policy(
     if not required_roles and min_witnesses == 0:
         raise InvalidInput("tally.bad_policy")
     roles = sorted(set(required_roles))
-    row = uow.session.get(SignaturePolicyRow, assembly_id)
-    if row is None:
-        row = SignaturePolicyRow(assembly_id=assembly_id)
-        uow.session.add(row)
-    row.required_roles_json = json.dumps(roles)
-    row.min_witnesses = min_witnesses
-    uow.session.flush()
+    signer_rows.save_policy(uow, assembly_id, json.dumps(roles), min_witnesses)
     policy = policy_for(uow, assembly_id)
     audit_log.append(
         uow,
@@ -198,7 +181,7 @@ def set_policy(
 
 def policy_for(uow: UnitOfWork, assembly_id: int) -> SignaturePolicy:
     """The policy with every registered key (default: chair + one witness)."""
-    row = uow.session.get(SignaturePolicyRow, assembly_id)
+    row = signer_rows.policy(uow, assembly_id)
     required = DEFAULT_REQUIRED if row is None else tuple(json.loads(row.required_roles_json))
     witnesses = DEFAULT_MIN_WITNESSES if row is None else row.min_witnesses
     return SignaturePolicy(

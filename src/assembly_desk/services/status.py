@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.repositories import attendance
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.assemblies import get_assembly
 from assembly_desk.services.clock import iso_utc
@@ -70,31 +68,15 @@ class Status:
 def status(uow: UnitOfWork, assembly_id: int | None = None) -> Status:
     """Three grouped queries, so the numbers stay cheap to refresh every second."""
     assembly = get_assembly(uow, assembly_id)
-    session = uow.session
-    roll = session.execute(
-        select(PersonRow.category, PersonRow.eligible, func.count())
-        .where(PersonRow.assembly_id == assembly.id)
-        .group_by(PersonRow.category, PersonRow.eligible)
-    ).all()
-    present = session.execute(
-        select(PersonRow.category, func.count())
-        .select_from(CheckInRow)
-        .join(PersonRow, PersonRow.id == CheckInRow.person_id)
-        .where(CheckInRow.assembly_id == assembly.id, PersonRow.eligible.is_(True))
-        .group_by(PersonRow.category)
-    ).all()
-    desks = session.execute(
-        select(CheckInRow.desk, func.count())
-        .where(CheckInRow.assembly_id == assembly.id)
-        .group_by(CheckInRow.desk)
-    ).all()
+    roll = attendance.roll_groups(uow, assembly.id)
+    present_by_cat = attendance.present_by_category(uow, assembly.id)
+    desks = attendance.per_desk(uow, assembly.id)
     eligible_by_cat: dict[str, int] = {}
     total = 0
-    for category, eligible, count in roll:
+    for category, is_eligible, count in roll:
         total += count
-        if eligible:
+        if is_eligible:
             eligible_by_cat[category] = eligible_by_cat.get(category, 0) + count
-    present_by_cat = {category: count for category, count in present}
     categories = sorted(set(eligible_by_cat) | set(present_by_cat))
     eligible = sum(eligible_by_cat.values())
     checked_in = sum(present_by_cat.values())
@@ -112,6 +94,6 @@ def status(uow: UnitOfWork, assembly_id: int | None = None) -> Status:
             CategoryCount(c, eligible_by_cat.get(c, 0), present_by_cat.get(c, 0))
             for c in categories
         ),
-        per_desk={desk: count for desk, count in desks},
+        per_desk=desks,
         conflicts=conflicts(uow, assembly.id),
     )

@@ -1,0 +1,44 @@
+"""Assemblies as stored: one row each, with the eligible count the services keep in step."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from assembly_desk.persistence.models import AssemblyRow
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+
+
+def add(uow: UnitOfWork, row: AssemblyRow) -> AssemblyRow:
+    """Store a new assembly and give it its id (flushed, not committed)."""
+    uow.session.add(row)
+    uow.session.flush()
+    return row
+
+
+def get(uow: UnitOfWork, assembly_id: int) -> AssemblyRow | None:
+    return uow.session.get(AssemblyRow, assembly_id)
+
+
+def reread(uow: UnitOfWork, assembly_id: int) -> AssemblyRow | None:
+    """The row as the database has it now, not as this transaction first loaded it."""
+    return uow.session.get(AssemblyRow, assembly_id, populate_existing=True)
+
+
+def newest(uow: UnitOfWork) -> AssemblyRow | None:
+    return uow.session.execute(
+        select(AssemblyRow).order_by(AssemblyRow.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def in_order(uow: UnitOfWork) -> list[AssemblyRow]:
+    return list(uow.session.execute(select(AssemblyRow).order_by(AssemblyRow.id)).scalars())
+
+
+def add_eligible(uow: UnitOfWork, assembly_id: int, n: int) -> None:
+    """Move the stored eligible count by ``n`` in the database (no read, no lost update)."""
+    if n:
+        uow.session.execute(
+            update(AssemblyRow)
+            .where(AssemblyRow.id == assembly_id)
+            .values(eligible_count=AssemblyRow.eligible_count + n)
+        )

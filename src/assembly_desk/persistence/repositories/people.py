@@ -1,0 +1,138 @@
+"""The roll as stored: people, their card codes, and the few columns each use case reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import Row, insert, select
+
+from assembly_desk.persistence.models import PersonRow
+from assembly_desk.persistence.unit_of_work import UnitOfWork
+
+#: Rows per INSERT statement when a roll file is imported (well inside both drivers' limits).
+INSERT_CHUNK = 5000
+
+
+class Identity(NamedTuple):
+    """What telling two roll entries apart needs: name, birth date and address."""
+
+    id: int
+    name: str
+    birth_date: date
+    address: str
+
+
+class Card(NamedTuple):
+    id: int
+    card_code: str
+    eligible: bool
+
+
+def get(uow: UnitOfWork, person_id: int) -> PersonRow | None:
+    return uow.session.get(PersonRow, person_id)
+
+
+def by_code(uow: UnitOfWork, assembly_id: int, code: str) -> PersonRow | None:
+    return uow.session.execute(
+        select(PersonRow).where(PersonRow.assembly_id == assembly_id, PersonRow.card_code == code)
+    ).scalar_one_or_none()
+
+
+def code_taken(uow: UnitOfWork, assembly_id: int, code: str) -> bool:
+    found = uow.session.execute(
+        select(PersonRow.id).where(
+            PersonRow.assembly_id == assembly_id, PersonRow.card_code == code
+        )
+    ).first()
+    return found is not None
+
+
+def card_codes(uow: UnitOfWork, assembly_id: int) -> set[str]:
+    return set(
+        uow.session.execute(
+            select(PersonRow.card_code).where(PersonRow.assembly_id == assembly_id)
+        ).scalars()
+    )
+
+
+def cards(uow: UnitOfWork, assembly_id: int) -> list[Card]:
+    """Every person's id, card code and eligibility (the demo's crowd at the door)."""
+    rows = uow.session.execute(
+        select(PersonRow.id, PersonRow.card_code, PersonRow.eligible).where(
+            PersonRow.assembly_id == assembly_id
+        )
+    )
+    return [Card(r.id, r.card_code, r.eligible) for r in rows]
+
+
+def identities(uow: UnitOfWork, assembly_id: int) -> list[Identity]:
+    rows = uow.session.execute(
+        select(PersonRow.id, PersonRow.name, PersonRow.birth_date, PersonRow.address).where(
+            PersonRow.assembly_id == assembly_id
+        )
+    )
+    return [Identity(r.id, r.name, r.birth_date, r.address) for r in rows]
+
+
+def born_on(uow: UnitOfWork, assembly_id: int, birth_date: date) -> list[PersonRow]:
+    return list(
+        uow.session.execute(
+            select(PersonRow)
+            .where(PersonRow.assembly_id == assembly_id, PersonRow.birth_date == birth_date)
+            .order_by(PersonRow.id)
+        ).scalars()
+    )
+
+
+def of_assembly(uow: UnitOfWork, assembly_id: int) -> Iterator[PersonRow]:
+    """Everyone on the roll, loaded for change (a rules change recomputes each verdict)."""
+    yield from uow.session.execute(
+        select(PersonRow).where(PersonRow.assembly_id == assembly_id)
+    ).scalars()
+
+
+def for_cards(
+    uow: UnitOfWork, assembly_id: int, person_ids: Iterable[int] | None = None
+) -> list[PersonRow]:
+    """People in the order their cards are printed and handed out: 통, 반, name."""
+    query = select(PersonRow).where(PersonRow.assembly_id == assembly_id)
+    if person_ids is not None:
+        query = query.where(PersonRow.id.in_(list(person_ids)))
+    return list(
+        uow.session.execute(query.order_by(PersonRow.tong, PersonRow.ban, PersonRow.name)).scalars()
+    )
+
+
+def by_ids(uow: UnitOfWork, person_ids: Sequence[int]) -> dict[int, PersonRow]:
+    rows = uow.session.execute(select(PersonRow).where(PersonRow.id.in_(list(person_ids))))
+    return {r.id: r for r in rows.scalars()}
+
+
+def search_keys_after(
+    uow: UnitOfWork, assembly_id: int, last_id: int
+) -> Sequence[Row[int, str, date, str]]:
+    """People added since ``last_id``, in id order: how a desk's index grows.
+
+    Each row is (id, folded name, birth date, the phone's last four), as the driver gives
+    it, with no object built per person: a desk's first refresh reads the whole roll.
+    """
+    return uow.session.execute(
+        select(PersonRow.id, PersonRow.name_key, PersonRow.birth_date, PersonRow.phone_last4)
+        .where(PersonRow.assembly_id == assembly_id, PersonRow.id > last_id)
+        .order_by(PersonRow.id)
+    ).all()
+
+
+def add(uow: UnitOfWork, row: PersonRow) -> PersonRow:
+    """Store one person and give them their id (flushed, not committed)."""
+    uow.session.add(row)
+    uow.session.flush()
+    return row
+
+
+def insert_many(uow: UnitOfWork, values: Sequence[dict[str, object]]) -> None:
+    """A whole roll file in a few multi-row INSERTs (no objects, no per-row round trip)."""
+    for start in range(0, len(values), INSERT_CHUNK):
+        uow.session.execute(insert(PersonRow), list(values[start : start + INSERT_CHUNK]))
