@@ -25,6 +25,7 @@ from tests.conftest import make_assembly
 from tests.services.helpers import add_person
 
 WAIT_MS = 5000
+SCANNER_STEP_S = 0.002  # a scanner's keys, as the window handles them
 
 
 @dataclass
@@ -84,10 +85,26 @@ def idle(window: MainWindow) -> bool:
     return window.worker.pending() == 0
 
 
-def scanner_types(qtbot: QtBot, page: DeskPage, code: str) -> None:
-    """A keyboard-wedge scanner: all digits at machine speed, then Enter."""
-    qtbot.keyClicks(page.field, code)
+def scanner_types(
+    qtbot: QtBot, page: DeskPage, code: str, stall_after: int | None = None, stall_s: float = 0.6
+) -> None:
+    """A keyboard-wedge scanner: all digits at machine speed, then Enter.
+
+    The field's clock is driven, never the real one, so a loaded test machine cannot
+    split the burst. ``stall_after`` characters (``len(code)``: before the Enter), the
+    laptop stalls for ``stall_s``: the window handles the rest that much later.
+    """
+    clock = page.field.clock
+    if not isinstance(clock, StepClock):
+        clock = page.field.clock = StepClock(SCANNER_STEP_S)
+    typist_step, clock.step = clock.step, SCANNER_STEP_S
+    split = len(code) if stall_after is None else stall_after
+    qtbot.keyClicks(page.field, code[:split])
+    if stall_after is not None:
+        clock.now += stall_s
+    qtbot.keyClicks(page.field, code[split:])
     qtbot.keyClick(page.field, Qt.Key.Key_Return)
+    clock.step = typist_step
 
 
 def type_keys(widget: QWidget, text: str) -> None:
@@ -100,6 +117,8 @@ def type_keys(widget: QWidget, text: str) -> None:
 
 def ime_commits(page: DeskPage, text: str, one_by_one: bool = True) -> None:
     """Text delivered the way the Korean IME in Hangul mode hands a scanner's digits over."""
+    if not isinstance(page.field.clock, StepClock):
+        page.field.clock = StepClock(SCANNER_STEP_S)  # a scanner behind the IME
     pieces = list(text) if one_by_one else [text]
     for piece in pieces:
         event = QInputMethodEvent()

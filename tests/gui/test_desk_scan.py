@@ -130,6 +130,34 @@ def test_scan_interrupting_a_half_typed_name_uses_only_the_scanned_code(
     assert desk.banner.name.text() == "이영희"
 
 
+@pytest.mark.parametrize("stall_after", [1, 4, 9, 11], ids=lambda n: f"after-{n}")
+def test_a_laptop_stall_inside_a_scan_still_checks_in_the_right_person(
+    qtbot: QtBot, desk: DeskPage, seeded: Roll, stall_after: int
+) -> None:
+    """The window handles the digits after a stall 0.6 s late; the code is still one."""
+    scanner_types(qtbot, desk, seeded.lee.card_code, stall_after=stall_after)
+    qtbot.waitUntil(lambda: desk.banner.colour != "idle", timeout=WAIT_MS)
+    assert desk.banner.colour == "green", desk.banner.headline.text()
+    assert desk.banner.name.text() == "이영희"
+    assert desk.field.text() == ""
+
+
+def test_slow_digits_with_a_long_pause_are_searched_not_scanned(
+    qtbot: QtBot, desk: DeskPage, seeded: Roll
+) -> None:
+    """A volunteer typing the last phone digits, thinking in between: a search."""
+    scans: list[str] = []
+    desk.field.scanned.connect(scans.append)
+    clock = StepClock(0.15)
+    desk.field.clock = clock
+    type_keys(desk.field, "43")
+    clock.now += 0.8
+    type_keys(desk.field, "21")
+    qtbot.waitUntil(lambda: len(desk.results.hits) == 1, timeout=WAIT_MS)
+    assert desk.results.hits[0].person.birth_hint() == "1992.11"
+    assert scans == [] and desk.banner.colour == "idle"
+
+
 def test_counts_follow_this_desk_and_the_others(
     qtbot: QtBot, window: MainWindow, desk: DeskPage, seeded: Roll, db: Database
 ) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import segno
 
+from assembly_desk.domain import card_code
 from assembly_desk.gui.desk.code_sightings import SightingFilter
 from assembly_desk.gui.desk.qr_decoder import compact, decode_luminance
 from assembly_desk.gui.preferences import MemoryStore, resolve_desk_name
@@ -60,6 +61,56 @@ def test_scan_after_half_typed_name_starts_a_new_burst() -> None:
     assert rhythm.burst_offset == 2
 
 
+CODE = "12345678906"  # a valid card code (Damm check digit 6)
+
+
+def complete_in(text: str) -> Callable[[int], bool]:
+    return lambda offset: card_code.is_valid(text[offset:])
+
+
+@pytest.mark.parametrize("split", [1, 4, 9])
+def test_a_stall_inside_a_scan_is_bridged_when_the_code_is_whole(split: int) -> None:
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.003, split)
+    last = feed(rhythm, last + 0.6, 0.003, len(CODE) - split, offset=split)
+    assert rhythm.burst_offset == split  # the stall did cut the burst
+    assert rhythm.scan_start(last + 0.01, complete_in(CODE)) == 0
+
+
+def test_a_stall_before_the_enter_still_counts_a_whole_code() -> None:
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.003, len(CODE))
+    assert rhythm.scan_start(last + 0.7, complete_in(CODE)) == 0
+    assert rhythm.scan_start(last + 0.7, lambda _offset: False) is None  # not whole: typing
+
+
+def test_an_unbroken_misread_is_still_a_scan_answered_as_a_wrong_code() -> None:
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.003, 11)
+    assert rhythm.scan_start(last + 0.01, lambda _offset: False) == 0
+
+
+def test_a_scan_after_a_half_typed_name_starts_after_the_name() -> None:
+    text = "김이" + CODE
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.3, 2)
+    last = feed(rhythm, last + 0.3, 0.003, len(CODE), offset=2)
+    assert rhythm.scan_start(last + 0.01, complete_in(text)) == 2
+
+
+def test_slow_typing_of_a_whole_code_is_never_taken_for_a_scan() -> None:
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.15, len(CODE))
+    assert rhythm.scan_start(last + 0.1, complete_in(CODE)) is None
+
+
+def test_a_stall_longer_than_the_limit_is_not_bridged() -> None:
+    rhythm = KeystrokeRhythm()
+    last = feed(rhythm, 10.0, 0.003, 4)
+    last = feed(rhythm, last + 5.0, 0.003, 7, offset=4)
+    assert rhythm.scan_start(last + 0.01, complete_in(CODE)) == 4  # the fresh burst alone
+
+
 def test_one_ime_commit_with_the_whole_code_counts_as_a_burst() -> None:
     rhythm = KeystrokeRhythm()
     rhythm.feed(5.0, 11, 0)
@@ -105,7 +156,17 @@ def test_decoder_ignores_non_digit_codes() -> None:
 def test_compact_drops_row_padding() -> None:
     padded = b"ab--cd--"
     assert compact(padded, 2, 2, 4) == b"abcd"
-    assert io.BytesIO(compact(b"abcd", 2, 2, 2)).read() == b"abcd"
+    assert compact(b"abcdXX", 2, 2, 2) == b"abcd"  # bytes past the image are not pixels
+
+
+def test_a_camera_frame_with_padded_rows_still_reads() -> None:
+    """Cameras hand over rows padded to a stride; unpadded, the code would be sheared."""
+    data, width, height = _qr_gray("12345678901")
+    pad = 13
+    rows = [data[y * width : (y + 1) * width] + b"\x00" * pad for y in range(height)]
+    padded = b"".join(rows)
+    assert decode_luminance(padded, width, height, stride=width + pad) == ["12345678901"]
+    assert decode_luminance(padded[: width * height], width, height) == []  # sheared
 
 
 def test_desk_name_order(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,10 @@ A keyboard-wedge scanner types the card code fast and presses Enter; a volunteer
 name, initials (ㄱㅁㅅ), a birth date or the last four phone digits. The field tells them
 apart by keystroke rhythm (``KeystrokeRhythm``): a fast burst + Enter is emitted as
 ``scanned`` at once and never searched; typing is searched ``SEARCH_DELAY_MS`` after the
-last key. With the Korean IME in Hangul mode, scanners deliver digits as input-method
-commit strings, so those are fed to the rhythm too (QLineEdit inserts them as usual).
+last key. A scan the laptop stalled in the middle of still arrives whole: the rhythm
+bridges the pause when the text across it is a complete card code. With the Korean IME
+in Hangul mode, scanners deliver digits as input-method commit strings, so those are fed
+to the rhythm too (QLineEdit inserts them as usual).
 Full-width digits pass through untouched: the services normalise them.
 """
 
@@ -108,11 +110,15 @@ class ScanField(QLineEdit):
     def _burst_text(self) -> str:
         return self.text()[self.rhythm.burst_offset :]
 
+    def _complete_from(self, offset: int) -> bool:
+        """True when the text from ``offset`` is a whole card code (its check digit holds)."""
+        return card_code.is_valid(card_code.normalise(self.text()[offset:]))
+
     def _on_enter(self) -> None:
         self._search_timer.stop()
-        now = self.clock()
-        if self.rhythm.is_scanner(now):
-            code = self._burst_text().strip()
+        start = self.rhythm.scan_start(self.clock(), self._complete_from)
+        if start is not None:
+            code = self.text()[start:].strip()
             self.reset()
             if code:
                 self.scanned.emit(code)
