@@ -8,6 +8,7 @@ silent rather than failing: a missing beep must never stop a check-in.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,25 @@ def default_folder() -> Path:
 
 
 class Sounds(QObject):
+    """``audio_outputs`` lists the speakers (QtMultimedia's by default; tests pass none)."""
+
     def __init__(
-        self, enabled: bool = True, folder: Path | None = None, parent: QObject | None = None
+        self,
+        enabled: bool = True,
+        folder: Path | None = None,
+        parent: QObject | None = None,
+        audio_outputs: Callable[[], Sequence[object]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.enabled = enabled
         self._folder = folder
+        self._audio_outputs = audio_outputs
         self._effects: dict[str, Any] | None = None  # None: not tried yet; {}: silent
+
+    @property
+    def silent(self) -> bool:
+        """True when a banner will make no sound: switched off, or no speaker was found."""
+        return not self.enabled or self._effects == {}
 
     def prepare(self) -> bool:
         """Load the effects now (idempotent); False when the desk will stay silent."""
@@ -52,7 +65,8 @@ class Sounds(QObject):
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
-            if not QMediaDevices.audioOutputs():
+            outputs = self._audio_outputs or QMediaDevices.audioOutputs
+            if not outputs():
                 log.info("no audio output: the desk stays silent")
                 return {}
             paths = ensure_tones(self._folder or default_folder())
