@@ -16,11 +16,9 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
-
 from assembly_desk.domain.contests import YES_NO_VOTES, BallotType, PollState
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.persistence.models_count import ExternalTotalsRow
+from assembly_desk.persistence.repositories import external
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.clock import as_utc
@@ -109,21 +107,10 @@ def enter_external(
     names = YES_NO_VOTES if defn.ballot_type is BallotType.YES_NO else defn.names
     clean = _clean_totals(names, totals)
     w = parse_weight(weight)
-    taken = uow.session.execute(
-        select(ExternalTotalsRow.id).where(
-            ExternalTotalsRow.contest_id == row.id, ExternalTotalsRow.source == source
-        )
-    ).first()
-    if taken is not None:
+    if external.source_taken(uow, row.id, source):
         raise Refused("external.duplicate_source", source=source)
-    uow.session.add(
-        ExternalTotalsRow(
-            contest_id=row.id,
-            source=source,
-            weight=w,
-            totals_json=json.dumps(clean, ensure_ascii=False, sort_keys=True),
-            entered_at=now,
-        )
+    external.add(
+        uow, row.id, source, w, json.dumps(clean, ensure_ascii=False, sort_keys=True), now
     )
     audit_log.append(
         uow,
@@ -138,12 +125,7 @@ def enter_external(
 def external_totals(uow: UnitOfWork, contest_id: int) -> list[ExternalTotals]:
     """Every external channel of a contest, in the order entered; never mixed with ballots."""
     contest_row(uow, contest_id)
-    rows = uow.session.execute(
-        select(ExternalTotalsRow)
-        .where(ExternalTotalsRow.contest_id == contest_id)
-        .order_by(ExternalTotalsRow.id)
-    ).scalars()
     return [
         ExternalTotals(r.source, r.weight, json.loads(r.totals_json), as_utc(r.entered_at))
-        for r in rows
+        for r in external.of_contest(uow, contest_id)
     ]

@@ -16,11 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from assembly_desk.domain.contests import PollState
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.persistence.models_count import PaperSpoiledRow
+from assembly_desk.persistence.repositories import reconciliation as spoiled_rows
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
 from assembly_desk.services.chair_passphrase import check_chair
@@ -89,12 +87,8 @@ class Reconciliation:
 
 
 def spoiled_entries(uow: UnitOfWork, contest_id: int) -> tuple[tuple[int, str], ...]:
-    rows = uow.session.execute(
-        select(PaperSpoiledRow.spoiled, PaperSpoiledRow.reason)
-        .where(PaperSpoiledRow.contest_id == contest_id)
-        .order_by(PaperSpoiledRow.id)
-    ).all()
-    return tuple((int(n), str(r)) for n, r in rows)
+    """(papers, reason) of each spoiled entry, in the order the chair entered them."""
+    return tuple(spoiled_rows.spoiled_entries(uow, contest_id))
 
 
 def reconcile(uow: UnitOfWork, contest_id: int) -> Reconciliation:
@@ -150,13 +144,8 @@ def enter_spoiled(
         raise InvalidInput("reconcile.reason_required")
     if len(reason) > MAX_REASON:
         raise InvalidInput("reconcile.reason_too_long", max=MAX_REASON)
-    uow.session.add(
-        PaperSpoiledRow(contest_id=row.id, spoiled=spoiled, reason=reason, entered_at=now)
-    )
-    uow.session.flush()
-    total = uow.session.execute(
-        select(func.sum(PaperSpoiledRow.spoiled)).where(PaperSpoiledRow.contest_id == row.id)
-    ).scalar_one()
+    spoiled_rows.add_spoiled(uow, row.id, spoiled, reason, now)
+    total = spoiled_rows.spoiled_total(uow, row.id)
     audit_log.append(
         uow,
         "paper.spoiled_entered",
