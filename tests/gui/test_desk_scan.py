@@ -173,3 +173,13 @@ def test_counts_follow_this_desk_and_the_others(
     assert "2명" in desk.counts.checked_in.text()
     assert "3명" in desk.counts.quorum.text()  # quorum of 3, 1 missing
     assert window.poller.timer.isActive() and window.poller.timer.interval() == 2000
+
+
+def test_a_slow_count_query_stretches_the_refresh_interval(
+    qtbot: QtBot, window: MainWindow, seeded: Roll
+) -> None:
+    """A refresh that takes 0.5 s (by the poller's clock) may use a tenth of the worker."""
+    window.poller._clock = StepClock(0.5)
+    window.poller.refresh()
+    qtbot.waitUntil(lambda: window.poller.timer.interval() == 5000, timeout=WAIT_MS)
+    assert window.poller.last_seconds == pytest.approx(0.5)

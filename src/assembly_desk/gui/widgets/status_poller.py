@@ -14,6 +14,7 @@ many scans are still waiting and what the last send did.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -29,8 +30,16 @@ class StatusPoller(QObject):
     failed = Signal(object)  # JobError
     offline = Signal(object)  # gui.desk_backend.OfflineState, after each successful refresh
 
-    def __init__(self, worker: DbWorker, backend: DeskService, parent: QObject | None = None):
+    def __init__(
+        self,
+        worker: DbWorker,
+        backend: DeskService,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ):
+        """``clock`` (seconds) times each refresh, so tests can make a query "slow"."""
         super().__init__(parent)
+        self._clock = clock
         self._worker = worker
         self._backend = backend
         self._in_flight = False
@@ -61,10 +70,10 @@ class StatusPoller(QObject):
         self._worker.submit(self._timed_status, self._done, self._failed, background=True)
 
     def _timed_status(self) -> tuple[object, float, OfflineState]:
-        start = time.perf_counter()
+        start = self._clock()
         queue = self._backend.sync_offline()
         status = self._backend.status()
-        return status, time.perf_counter() - start, queue
+        return status, self._clock() - start, queue
 
     def _done(self, answer: tuple[object, float, OfflineState]) -> None:
         self._in_flight = False
