@@ -45,6 +45,7 @@ class Entry:
 def write_entry(
     uow: UnitOfWork, row: PaperBatchRow, side: Side, volunteer: str, payload: Any, now: datetime
 ) -> None:
+    """Replace the entry and commit at once: what was typed survives a laptop that dies."""
     existing = count_sheets.entry(uow, row.id, side.value)
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if existing is None:
@@ -85,6 +86,7 @@ def save_entry(
 
 
 def check_count(value: Any) -> int:
+    """A count as typed: a whole number from 0 to 10**9 (a bool is not a count)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10**9:
         raise InvalidInput("count_entry.bad_total")
     return value
