@@ -133,7 +133,7 @@ class DeskPage(QWidget):
         self.field.scanned.connect(self.scan_code)
         self.field.entered.connect(self.enter_text)
         self.field.searchRequested.connect(self.search)
-        self.field.moveRequested.connect(self.results.move)
+        self.field.moveRequested.connect(self.results.move_selection)
         self.field.cleared.connect(self._cleared)
         self.results.checkInRequested.connect(lambda hit: self.check_in(hit.person))
         self.results.undoRequested.connect(lambda hit: self.ask_undo(hit.person))
@@ -316,7 +316,7 @@ class DeskPage(QWidget):
 
     def _show_state(self, key: str | None, params: dict[str, int]) -> None:
         self._offline = (key, params) if key is not None else None
-        self.offline_state.setText(t(key, **params) if key is not None else "")
+        self.offline_state.setText(t(key, None, **params) if key is not None else "")
         self.offline_state.setVisible(key is not None)
 
     def show_result(self, result: ScanResult) -> None:

@@ -29,7 +29,8 @@ def decode_luminance(data: bytes, width: int, height: int, stride: int | None = 
     pixels = compact(data, width, height, stride or width)
     view = memoryview(pixels).cast("B", (height, width))
     found: list[str] = []
-    for barcode in zxingcpp.read_barcodes(view, formats=_FORMATS):
+    # The stubs want BarcodeFormats; a tuple is what zxing-cpp now asks for (| is deprecated).
+    for barcode in zxingcpp.read_barcodes(view, formats=_FORMATS):  # type: ignore[arg-type]
         text = unicodedata.normalize("NFKC", barcode.text).strip()
         if text.isascii() and text.isdigit() and text not in found:
             found.append(text)

@@ -133,19 +133,20 @@ class ResultsList(QWidget):
         index = self.tree.indexOfTopLevelItem(items[0])
         return self._hits[index] if 0 <= index < len(self._hits) else None
 
-    def move(self, delta: int) -> None:
+    def move_selection(self, delta: int) -> None:
         """Arrow keys from the field: select the next/previous row (first Down selects row 1)."""
         count = self.tree.topLevelItemCount()
         if count == 0:
             return
-        current = (
-            self.tree.indexOfTopLevelItem(self.tree.currentItem()) if self.selected_hit() else -1
-        )
+        selected = self.tree.currentItem() if self.selected_hit() else None
+        current = self.tree.indexOfTopLevelItem(selected) if selected is not None else -1
         if current < 0:
             target = 0 if delta > 0 else count - 1
         else:
             target = max(0, min(count - 1, current + delta))
         item = self.tree.topLevelItem(target)
+        if item is None:
+            return
         self.tree.setCurrentItem(item)
         item.setSelected(True)
         self.tree.scrollToItem(item)
@@ -157,7 +158,8 @@ class ResultsList(QWidget):
         for index, hit in enumerate(self._hits):
             item = self.tree.topLevelItem(index)
             for column, text in enumerate(row_texts(hit)):
-                item.setText(column, text)
+                if item is not None:
+                    item.setText(column, text)
         self._update_caption()
 
     # -- internals -----------------------------------------------------------------------

@@ -38,7 +38,9 @@ class UndoDialog(QDialog):
         for key in REASON_KEYS:
             self.reason.addItem(t(key))
         self.reason.setCurrentIndex(0)
-        self.reason.lineEdit().setPlaceholderText(t("gui.undo.placeholder"))
+        editor = self.reason.lineEdit()
+        if editor is not None:  # editable, so always there
+            editor.setPlaceholderText(t("gui.undo.placeholder"))
         self.reason.setStyleSheet(theme.style(theme.font(theme.TYPE.body), "padding: 4px;"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

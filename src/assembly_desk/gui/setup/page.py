@@ -99,8 +99,8 @@ class SetupPage(QWidget):
         self.categories[Category.RESIDENT].setChecked(True)
         self.guardian = QCheckBox()
         self.quorum_kind = QComboBox()
-        for kind in QuorumKind:
-            self.quorum_kind.addItem("", kind.value)
+        for quorum_kind in QuorumKind:
+            self.quorum_kind.addItem("", quorum_kind.value)
         self.quorum_value = QSpinBox()
         self.quorum_value.setRange(0, 100_000)
         self.council = QSpinBox()

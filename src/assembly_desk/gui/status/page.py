@@ -132,9 +132,9 @@ class StatusPage(QWidget):
             for column, text in enumerate(cells):
                 self.categories.setItem(row, column, QTableWidgetItem(text))
         self.desks.setRowCount(len(status.per_desk))
-        for row, (desk, count) in enumerate(sorted(status.per_desk.items())):
+        for row, (desk, scans) in enumerate(sorted(status.per_desk.items())):
             self.desks.setItem(row, 0, QTableWidgetItem(desk))
-            self.desks.setItem(row, 1, QTableWidgetItem(str(count)))
+            self.desks.setItem(row, 1, QTableWidgetItem(str(scans)))
         self._show_conflicts(status)
         if self._updated is not None:
             self.updated.setText(t("gui.status.updated", time=self._updated.strftime("%H:%M:%S")))

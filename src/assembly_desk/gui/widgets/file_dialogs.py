@@ -85,7 +85,7 @@ class NameOnlyIconProvider(QAbstractFileIconProvider):
             QAbstractFileIconProvider.IconType.File: self._file,
         }
 
-    def icon(self, what: object) -> QIcon:  # type: ignore[override]
+    def icon(self, what: object) -> QIcon:
         """Both overloads: ``icon(IconType)`` and ``icon(QFileInfo)``."""
         if isinstance(what, QFileInfo):
             return self._folder if what.isDir() else self._file
