@@ -7,20 +7,18 @@ no queries; pages do their work through the worker.
 While a voting station is open this window is hidden and disabled (with every other
 window of the app), so no window, menu or shortcut reaches the roll or the desk; closing
 it, the app's quit and the session's log-out are turned into the station's passphrase
-question. The "station open" marker (``station_lock``) brings the station back, locked,
-after a crash or a kill.
+question. The "station open" marker (``station.lock``) brings the station back, locked,
+after a crash or a kill; ``station.host`` does the hiding and the marker.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.assembly import Assembly
+from assembly_desk.gui import theme
 from assembly_desk.gui.count_entry.page import CountEntryPage
 from assembly_desk.gui.desk.page import DeskPage
 from assembly_desk.gui.polls.page import PollsPage
@@ -37,14 +36,10 @@ from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, f
 from assembly_desk.gui.results.page import ResultsPage
 from assembly_desk.gui.roll.page import RollPage
 from assembly_desk.gui.setup.page import SetupPage
-from assembly_desk.gui.station.lock import (
-    StationMarker,
-    clear_marker,
-    database_fingerprint,
-    read_marker,
-    write_marker,
-)
-from assembly_desk.gui.station.window import AskPassphrase, StationWindow, ask_passphrase
+from assembly_desk.gui.station.host import StationHost
+from assembly_desk.gui.station.kiosk_exit import AskPassphrase
+from assembly_desk.gui.station.lock import StationMarker, database_fingerprint, read_marker
+from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.gui.status.page import StatusPage
 from assembly_desk.gui.widgets.language_menu import LanguageMenu, follow_language
 from assembly_desk.gui.widgets.sounds import Sounds
@@ -78,9 +73,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store if store is not None else MemoryStore()
         self.station_full_screen = station_full_screen
-        self.station_ask = station_ask  # the passphrase dialog (tests hand in answers)
-        self._hidden_for_station: list[QWidget] = []
-        self._disabled_for_station: list[QAction] = []
         # A station left open by a crash or a kill on this database comes back first.
         marker = read_marker(self.store)
         self.resuming: StationMarker | None = None
@@ -108,10 +100,15 @@ class MainWindow(QMainWindow):
             self.worker, services.count_entry, lambda: self.assembly.id if self.assembly else None
         )
         self.results_page = ResultsPage(self.worker, services.results)
-        self.station: StationWindow | None = None
+        self.station_host = StationHost(
+            self, self.store, services.url, self.worker,
+            ask=station_ask, on_closed=self.polls_page.refresh,
+        )  # fmt: skip
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.setStyleSheet("QTabBar::tab { font-size: 17px; padding: 10px 26px; }")
+        self.tabs.setStyleSheet(
+            theme.rule("QTabBar::tab", theme.font(theme.TYPE.emphasis), "padding: 10px 26px;")
+        )
         for page in self._pages():
             self.tabs.addTab(page, "")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -274,7 +271,7 @@ class MainWindow(QMainWindow):
     def _update_where(self) -> None:
         title = self.assembly.title if self.assembly else t("gui.where.no_assembly")
         self.where.setText(t("gui.where", desk=self.desk_name, title=title))
-        self.where.setStyleSheet("font-size: 14px; padding: 0 8px;")
+        self.where.setStyleSheet(theme.style(theme.font(theme.TYPE.caption), "padding: 0 8px;"))
         self.where.setAlignment(Qt.AlignmentFlag.AlignRight)
 
     def _pages(self) -> tuple[Any, ...]:
@@ -303,24 +300,13 @@ class MainWindow(QMainWindow):
             return None
         return self._open_station(self.assembly.id, full_screen)
 
+    @property
+    def station(self) -> StationWindow | None:
+        """The open voting station, if any."""
+        return self.station_host.station
+
     def _open_station(self, assembly_id: int, full_screen: bool) -> StationWindow:
-        """The marker first (a crash from here on reopens the station), then the lock."""
-        fingerprint = database_fingerprint(self.services.url)
-        write_marker(self.store, StationMarker(assembly_id, fingerprint))
-        station = StationWindow(
-            self.services.station(assembly_id),
-            self.worker,
-            ask=self.station_ask or ask_passphrase,
-        )
-        self.station = station
-        station.left.connect(self._station_left)
-        station.closed.connect(self._station_closed)
-        self._lock_for_station()
-        if full_screen:
-            station.start()
-        else:
-            station.show()
-        return station
+        return self.station_host.open(self.services.station(assembly_id), assembly_id, full_screen)
 
     def _resume_abandoned(self) -> None:
         """The marker's assembly is not in this database (any more): nothing to lock here.
@@ -329,39 +315,6 @@ class MainWindow(QMainWindow):
         """
         self.setEnabled(True)
         self.show()
-
-    def _lock_for_station(self) -> None:
-        """Hide and disable every other window of the app: no menu, shortcut or Alt+Tab."""
-        for widget in QApplication.topLevelWidgets():
-            if widget is not self.station and widget is not self and widget.isVisible():
-                self._hidden_for_station.append(widget)
-                widget.hide()
-        # Actions keep their own enabled state (and an application-wide shortcut would
-        # still fire), so each one is switched off too, and back on when the chair leaves.
-        for action in self.findChildren(QAction):
-            if action.isEnabled():
-                self._disabled_for_station.append(action)
-                action.setEnabled(False)
-        self.setEnabled(False)
-        self.hide()
-
-    def _station_left(self) -> None:
-        """The chair left with the passphrase: forget the marker, bring the desk back."""
-        clear_marker(self.store)
-        for action in self._disabled_for_station:
-            action.setEnabled(True)
-        self._disabled_for_station.clear()
-        self.setEnabled(True)
-        self.show()
-        for widget in self._hidden_for_station:
-            with contextlib.suppress(RuntimeError):  # closed and deleted meanwhile
-                widget.show()
-        self._hidden_for_station.clear()
-        self.activateWindow()
-
-    def _station_closed(self) -> None:
-        self.station = None
-        self.polls_page.refresh()
 
     def session_ending(self, manager: Any) -> None:
         """Log-out or shut-down asks the app to save (``commitDataRequest``).

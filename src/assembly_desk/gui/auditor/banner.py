@@ -15,7 +15,7 @@ from assembly_desk.gui import theme
 
 __all__ = ["UNREADABLE", "VerdictBanner", "bundle_path"]
 
-UNREADABLE = theme.Look("#5f6b76", "#ffffff", "#3d464e")
+UNREADABLE = theme.UNREADABLE
 _LOOKS = {
     "valid": theme.GREEN,
     "invalid": theme.RED,
@@ -80,7 +80,7 @@ class VerdictBanner(QFrame):
             QFrame#verdict {{ background: {look.background}; border: 4px solid {look.accent};
                               border-radius: 12px; }}
             QLabel {{ color: {look.text}; background: transparent; border: none; }}
-            QLabel#verdictHeadline {{ font-size: 36px; font-weight: 800; }}
-            QLabel#verdictReason {{ font-size: 17px; }}
+            QLabel#verdictHeadline {{ {theme.font(theme.TYPE.verdict, 800)} }}
+            QLabel#verdictReason {{ {theme.font(theme.TYPE.emphasis)} }}
             """
         )

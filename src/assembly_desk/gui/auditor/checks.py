@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.verify import Check
+from assembly_desk.gui import theme
 from assembly_desk.services.bundle_review import check_title
 
-OK_COLOUR = "#1b7a34"
-BAD_COLOUR = "#c4161c"
-BAD_BACKGROUND = "#fdecea"
+_P, _TYPE = theme.PALETTE, theme.TYPE
+OK_COLOUR = _P.ok
+BAD_COLOUR = _P.error
+BAD_BACKGROUND = _P.error_bg
 
 _HASH = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -76,14 +78,14 @@ class CheckRow(QFrame):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(80)
         background = "transparent" if line.ok else BAD_BACKGROUND
+        title_colour = _P.text if line.ok else BAD_COLOUR
         self.setStyleSheet(
             f"""
             QFrame#checkRow {{ background: {background}; border: none;
-                               border-bottom: 1px solid #e3e7eb; }}
-            QLabel#checkMark {{ color: {colour}; font-size: 24px; font-weight: 800; }}
-            QLabel#checkTitle {{ color: {"#1a1a1a" if line.ok else BAD_COLOUR};
-                                 font-size: 16px; font-weight: 700; }}
-            QLabel#checkDetail {{ color: #39434d; font-size: 14px; }}
+                               border-bottom: 1px solid {_P.divider}; }}
+            QLabel#checkMark {{ {theme.text_style(colour, _TYPE.subtitle, 800)} }}
+            QLabel#checkTitle {{ {theme.text_style(title_colour, _TYPE.body, 700)} }}
+            QLabel#checkDetail {{ {theme.text_style(_P.text_detail, _TYPE.caption)} }}
             """
         )
         grid = QGridLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.services.bundle_review import SignerRow, role_text
 
@@ -33,7 +34,8 @@ _HEADERS = (
     "gui.auditor.signers.fingerprint",
     "gui.auditor.signers.status",
 )
-_COLOURS = {"valid": "#1b7a34", "bad": "#c4161c", "missing": "#8a5a00", "unchecked": "#5c6670"}
+_P = theme.PALETTE
+_COLOURS = {"valid": _P.ok, "bad": _P.error, "missing": _P.warn_mark, "unchecked": _P.text_quiet}
 _MARKS = {"valid": "✓", "bad": "✗", "missing": "–", "unchecked": "?"}
 
 
@@ -45,9 +47,13 @@ def mono_font(point_size: int = 12) -> QFont:
 
 
 _BADGES = {
-    "unchecked": "background: #fff4d6; color: #8a5a00; border: 1px solid #e0b44a;",
-    "trusted": "background: #e3f4e7; color: #1b7a34; border: 1px solid #7cc48f;",
-    "mismatch": "background: #fde4e4; color: #c4161c; border: 1px solid #e58a8a;",
+    "unchecked": theme.style(
+        theme.bg(_P.warn_bg), theme.fg(_P.warn_mark), theme.border(1, _P.warn_border_soft)
+    ),
+    "trusted": theme.style(theme.bg(_P.ok_bg), theme.fg(_P.ok), theme.border(1, _P.ok_border_soft)),
+    "mismatch": theme.style(
+        theme.bg(_P.error_bg_soft), theme.fg(_P.error), theme.border(1, _P.error_border_soft)
+    ),
 }
 
 
@@ -130,7 +136,7 @@ class SignersPanel(QWidget):
         self.table.setRowCount(len(self._rows))
         mono = mono_font()
         for row, signer in enumerate(self._rows):
-            colour = QBrush(QColor(_COLOURS.get(signer.status, "#33414d")))
+            colour = QBrush(QColor(_COLOURS.get(signer.status, _P.text_secondary)))
             status = f"{_MARKS.get(signer.status, '')} {signer.status_text()}"
             cells = (signer.name, role_text(signer.role), signer.fingerprint, status)
             for column, text in enumerate(cells):

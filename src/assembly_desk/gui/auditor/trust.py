@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.verify import TrustAnchor, TrustError, parse_trust
+from assembly_desk.gui import theme
 from assembly_desk.gui.widgets.file_dialogs import get_open_file_name
 from assembly_desk.i18n import t
 from assembly_desk.services.bundle_review import AuditOutcome
@@ -62,7 +63,7 @@ class TrustDialog(QDialog):
         self.edit.setObjectName("trustLines")
         self.error = QLabel()
         self.error.setObjectName("trustError")
-        self.error.setStyleSheet("color: #c4161c;")
+        self.error.setStyleSheet(theme.fg(theme.PALETTE.error))
         self.error.setWordWrap(True)
         self.error.hide()
         add = QPushButton(t("gui.auditor.trust.add_file"))

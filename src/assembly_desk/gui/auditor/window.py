@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.verify import TrustAnchor, TrustError, render_report, verify_bundle
+from assembly_desk.gui import theme
 from assembly_desk.gui.auditor.banner import VerdictBanner, bundle_path
 from assembly_desk.gui.auditor.checks import ChecksList
 from assembly_desk.gui.auditor.signers import SignersPanel
@@ -159,9 +160,14 @@ class AuditorWindow(QMainWindow):
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
         self.setStyleSheet(
-            "QLabel#sectionTitle { font-size: 17px; font-weight: 700; color: #33414d; }"
-            "QLabel#bundlePath { color: #5c6670; }"
-            "QTableView { font-size: 14px; }"
+            theme.style(
+                theme.rule(
+                    "QLabel#sectionTitle",
+                    theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.emphasis, 700),
+                ),
+                theme.rule("QLabel#bundlePath", theme.fg(theme.PALETTE.text_quiet)),
+                theme.rule("QTableView", theme.font(theme.TYPE.caption)),
+            )
         )
 
         self._build_menus()

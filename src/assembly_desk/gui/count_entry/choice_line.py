@@ -21,10 +21,14 @@ from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.services.count_entry import Batch, BatchKind, BatchState
 
-_SIDE_STYLE = (
-    "QPushButton { padding: 5px 12px; }"
-    f" QPushButton:checked {{ background: {theme.INFO.background}; color: {theme.INFO.text};"
-    " font-weight: 700; }"
+_SIDE_STYLE = theme.style(
+    theme.rule("QPushButton", "padding: 5px 12px;"),
+    theme.rule(
+        "QPushButton:checked",
+        theme.bg(theme.PALETTE.accent),
+        theme.fg(theme.PALETTE.text_on_strong),
+        "font-weight: 700;",
+    ),
 )
 
 

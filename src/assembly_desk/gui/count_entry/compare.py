@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.contests import ContestDefinition
+from assembly_desk.gui import theme
 from assembly_desk.gui.count_entry.keys import describe
 from assembly_desk.gui.widgets.status_line import StatusLine
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
@@ -46,7 +47,7 @@ class ComparePanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("compareSummary")
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-size: 18px;")
+        self.summary.setStyleSheet(theme.font(theme.TYPE.large))
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
         self.table = QTableWidget(0, 5)
@@ -56,7 +57,7 @@ class ComparePanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setStyleSheet("QTableWidget { font-size: 17px; }")
+        self.table.setStyleSheet(theme.rule("QTableWidget", theme.font(theme.TYPE.emphasis)))
         self.resolver = QLineEdit()
         self.resolver.setObjectName("compareResolver")
         self.resolver_label = QLabel()

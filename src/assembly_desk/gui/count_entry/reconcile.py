@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assembly_desk.gui import theme
 from assembly_desk.gui.widgets.status_line import StatusLine
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
@@ -39,7 +40,7 @@ _COLUMNS = (
     "reconcile.col.equation",
     "reconcile.col.state",
 )
-_BAD = QColor("#c4161c")
+_BAD = QColor(theme.PALETTE.error)
 
 
 class ReconcilePanel(QWidget):
@@ -57,7 +58,7 @@ class ReconcilePanel(QWidget):
         self.rows: list[SheetRow] = []
 
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 20px; font-weight: 700;")
+        self.title.setStyleSheet(theme.font(theme.TYPE.heading, 700))
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
         self.table = QTableWidget(0, len(_COLUMNS))
@@ -67,10 +68,12 @@ class ReconcilePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setStyleSheet("QTableWidget { font-size: 16px; }")
+        self.table.setStyleSheet(theme.rule("QTableWidget", theme.font(theme.TYPE.body)))
         self.external = QLabel()
         self.external.setWordWrap(True)
-        self.external.setStyleSheet("font-size: 15px; color: #33414d;")
+        self.external.setStyleSheet(
+            theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.small)
+        )
 
         self.contest = QComboBox()
         self.spoiled = QSpinBox()

@@ -31,19 +31,23 @@ class TypingPanel(QWidget):
         self.counts = QLabel()
         self.counts.setObjectName("countCounts")
         self.counts.setWordWrap(True)
-        self.counts.setStyleSheet("font-size: 21px;")
+        self.counts.setStyleSheet(theme.font(theme.TYPE.counts))
         self.list = QListWidget()
         self.list.setObjectName("countList")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.list.setStyleSheet(f"QListWidget {{ font-size: {theme.LIST_PX}px; }}")
+        self.list.setStyleSheet(theme.rule("QListWidget", theme.font(theme.TYPE.large)))
         self.legend = QLabel()
         self.legend.setObjectName("countLegend")
         self.legend.setWordWrap(True)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.legend.setStyleSheet(
-            f"#countLegend {{ background: {theme.IDLE.background}; border-radius: 10px;"
-            " padding: 12px; font-size: 16px; }"
+            theme.rule(
+                "#countLegend",
+                theme.bg(theme.PALETTE.surface_idle),
+                "border-radius: 10px; padding: 12px;",
+                theme.font(theme.TYPE.body),
+            )
         )
         self.saved = StatusLine("countSaved")
         left = QVBoxLayout()

@@ -65,11 +65,11 @@ class KeyField(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.setMinimumHeight(120)
         self.caption = QLabel()
-        self.caption.setStyleSheet("font-size: 15px; color: #52606d;")
+        self.caption.setStyleSheet(theme.text_style(theme.PALETTE.text_muted, theme.TYPE.small))
         self.caption.setWordWrap(True)
         self.pending = QLabel()
         self.pending.setObjectName("countPending")
-        self.pending.setStyleSheet(f"font-size: {theme.FIELD_PX + 14}px; font-weight: 700;")
+        self.pending.setStyleSheet(theme.font(theme.TYPE.name, 700))
         self.pending.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
@@ -78,10 +78,11 @@ class KeyField(QFrame):
         self._style(False)
 
     def _style(self, focused: bool) -> None:
-        colour = "#1f5fae" if focused else "#c9d1d9"
+        colour = theme.PALETTE.accent if focused else theme.PALETTE.border_strong
         self.setStyleSheet(
-            f"#countKeyField {{ border: 3px solid {colour}; border-radius: 10px;"
-            " background: #ffffff; }"
+            theme.rule(
+                "#countKeyField", theme.border(3, colour, 10), theme.bg(theme.PALETTE.surface)
+            )
         )
 
     def focusInEvent(self, event: QFocusEvent) -> None:
@@ -135,13 +136,15 @@ def legend_html(defn: ContestDefinition | None) -> str:
         f"{i + 1} {t(f'count_entry.reason.{r}')}" for i, r in enumerate(INVALID_REASONS)
     )
     html = f"<h3 style='margin:0 0 6px 0'>{escape(t('count_entry.legend.title'))}</h3>"
-    html += f"<table style='font-size:16px'>{body}</table>"
+    html += f"<table style='{theme.font(theme.TYPE.body)}'>{body}</table>"
     title = escape(t("count_entry.legend.reasons"))
-    html += f"<p style='font-size:14px'>{title}<br>{escape(reasons)}</p>"
+    html += f"<p style='{theme.font(theme.TYPE.caption)}'>{title}<br>{escape(reasons)}</p>"
     if defn.ballot_type is not BallotType.YES_NO:
         options = "<br>".join(f"<b>{i + 1}</b> {escape(n)}" for i, n in enumerate(defn.names))
-        html += f"<p style='font-size:15px'>{options}</p>"
-    html += f"<p style='font-size:14px;color:#52606d'>{escape(t('count_entry.legend.note'))}</p>"
+        html += f"<p style='{theme.font(theme.TYPE.small)}'>{options}</p>"
+    note = escape(t("count_entry.legend.note"))
+    muted = theme.text_style(theme.PALETTE.text_muted, theme.TYPE.caption)
+    html += f"<p style='{muted}'>{note}</p>"
     return html
 
 

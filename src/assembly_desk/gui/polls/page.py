@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from assembly_desk.domain.contests import Contest, PollState
 from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui import theme
 from assembly_desk.gui.polls.editor import ContestEditor
 from assembly_desk.gui.polls.form import ContestForm, from_definition, parse_codes, to_definition
 from assembly_desk.gui.widgets.status_line import StatusLine
@@ -44,11 +45,22 @@ _STATE_KEYS = {
     PollState.OPEN: "gui.polls.state.open",
     PollState.CLOSED: "gui.polls.state.closed",
 }
+_P, _TYPE = theme.PALETTE, theme.TYPE
+# The state cell is filled and takes white text: a draft is grey, open green, closed dark red.
 _STATE_COLOURS = {
-    PollState.DRAFT: "#5b6b78",
-    PollState.OPEN: "#1b7a34",
-    PollState.CLOSED: "#7d0b0f",
+    PollState.DRAFT: _P.text_disabled,
+    PollState.OPEN: _P.ok_fill,
+    PollState.CLOSED: _P.error_frame,
 }
+_STRONG = (theme.fg(_P.text_on_strong), "font-weight: 700;")
+_STYLE = theme.style(
+    theme.rule("QWidget", theme.font(_TYPE.body)),
+    theme.rule("QTableWidget", theme.font(_TYPE.emphasis)),
+    theme.rule("QPushButton", "padding: 8px 16px; min-height: 32px;"),
+    theme.rule("QPushButton#openPoll", theme.bg(_P.ok_fill), *_STRONG),
+    theme.rule("QPushButton#closePoll", theme.bg(_P.error_frame), *_STRONG),
+    theme.rule("QPushButton:disabled", theme.bg(_P.border_strong), theme.fg(_P.text_disabled)),
+)
 
 AskSecret = Callable[[QWidget, str, str], "str | None"]
 
@@ -80,7 +92,7 @@ class PollsPage(QWidget):
         self._loading = False
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 24px; font-weight: 700;")
+        self.heading.setStyleSheet(theme.font(_TYPE.subtitle, 700))
         self.passphrase_state = QLabel()
         self.passphrase_button = QPushButton()
         self.passphrase_button.clicked.connect(self.set_passphrase)
@@ -118,13 +130,7 @@ class PollsPage(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(self.editor, 2)
-        self.setStyleSheet(
-            "QWidget { font-size: 16px; } QTableWidget { font-size: 17px; }"
-            " QPushButton { padding: 8px 16px; min-height: 32px; }"
-            " QPushButton#openPoll { background: #1b7a34; color: white; font-weight: 700; }"
-            " QPushButton#closePoll { background: #7d0b0f; color: white; font-weight: 700; }"
-            " QPushButton:disabled { background: #c9d1d9; color: #5b6b78; }"
-        )
+        self.setStyleSheet(_STYLE)
 
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -222,7 +228,7 @@ class PollsPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, contest.id)
                 if c == 2:
-                    item.setForeground(Qt.GlobalColor.white)
+                    item.setForeground(QColor(_P.text_on_strong))
                     item.setBackground(_colour(contest.state))
                 if c >= 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.audit.keys import MIN_PASSPHRASE_LENGTH
+from assembly_desk.gui.results.look import problem_style
 from assembly_desk.gui.widgets.file_dialogs import (
     get_existing_directory,
     get_open_file_name,
@@ -70,7 +71,7 @@ class NewKeyDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.problem = QLabel()
         self.problem.setObjectName("dialogProblem")
-        self.problem.setStyleSheet("color: #7d0b0f;")
+        self.problem.setStyleSheet(problem_style())
         self.problem.setWordWrap(True)
         form = QFormLayout()
         form.addRow(t("gui.results.newkey.name"), self.name)
@@ -138,7 +139,7 @@ class ExportDialog(QDialog):
         folder_browse = QPushButton(t("gui.results.browse"))
         folder_browse.clicked.connect(self._browse_folder)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #7d0b0f;")
+        self.problem.setStyleSheet(problem_style())
         form = QFormLayout()
         form.addRow(t("gui.results.export.key"), _path_row(self.key, key_browse))
         form.addRow(t("gui.results.export.passphrase"), self.passphrase)

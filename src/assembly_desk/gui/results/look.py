@@ -1,4 +1,4 @@
-"""The results screen's styles, from the theme: one place for its type and colours.
+"""The results screen's styles, built from the theme's roles: its type and colours in one place.
 
 Hashes and fingerprints are set in a monospace face so the groups of four line up when
 read out; a seed's preview commitment is grey until it is committed.
@@ -8,46 +8,50 @@ from __future__ import annotations
 
 from assembly_desk.gui import theme
 
+P, TYPE = theme.PALETTE, theme.TYPE
 MONO = "font-family: 'DejaVu Sans Mono', 'Consolas', monospace;"
-STATUS_COLOURS = {
-    "not_counted": "#5b6b78",
-    "counted": theme.INFO.background,
-    "ready": theme.GREEN.background,
-}
+STATUS_COLOURS = {"not_counted": P.text_disabled, "counted": P.accent, "ready": P.ok}
 
 
 def page_style() -> str:
-    return (
-        "QWidget { font-size: 16px; } QTableWidget { font-size: 16px; }"
-        " QPushButton { padding: 8px 16px; min-height: 32px; }"
-        " QPushButton#countContest, QPushButton#exportBundle"
-        f" {{ background: {theme.INFO.background}; color: white; font-weight: 700; }}"
-        f" QPushButton#markReady {{ background: {theme.GREEN.background}; color: white;"
-        " font-weight: 700; }"
-        f" QPushButton:disabled {{ background: {theme.IDLE.accent}; color: #5b6b78; }}"
+    strong = (theme.fg(P.text_on_strong), "font-weight: 700;")
+    return theme.style(
+        theme.rule("QWidget", theme.font(TYPE.body)),
+        theme.rule("QTableWidget", theme.font(TYPE.body)),
+        theme.rule("QPushButton", "padding: 8px 16px; min-height: 32px;"),
+        theme.rule(
+            "QPushButton#countContest, QPushButton#exportBundle", theme.bg(P.accent), *strong
+        ),
+        theme.rule("QPushButton#markReady", theme.bg(P.ok_fill), *strong),
+        theme.rule("QPushButton:disabled", theme.bg(P.border_strong), theme.fg(P.text_disabled)),
     )
 
 
 def heading_style() -> str:
-    return "font-size: 24px; font-weight: 700;"
+    return theme.font(TYPE.subtitle, 700)
 
 
 def title_style() -> str:
-    return "font-size: 20px; font-weight: 700;"
+    return theme.font(TYPE.heading, 700)
 
 
 def summary_style() -> str:
-    return "font-size: 17px;"
+    return theme.font(TYPE.emphasis)
 
 
 def hint_style() -> str:
-    return f"color: {theme.IDLE.text}; font-size: 14px;"
+    return theme.text_style(P.text_secondary, TYPE.caption)
 
 
 def fingerprint_style() -> str:
-    return f"font-size: 20px; font-weight: 700; {MONO}"
+    return theme.style(theme.font(TYPE.heading, 700), MONO)
 
 
 def commitment_style(*, preview: bool) -> str:
-    colour = " color: #5b6b78;" if preview else ""
-    return f"font-size: 22px; font-weight: 700;{colour} {MONO}"
+    colour = theme.fg(P.text_disabled) if preview else ""
+    return theme.style(theme.font(TYPE.detail, 700), colour, MONO)
+
+
+def problem_style() -> str:
+    """A dialog's refusal line (passphrases that differ, a name missing)."""
+    return theme.fg(P.error_deep)

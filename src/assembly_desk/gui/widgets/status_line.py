@@ -18,13 +18,13 @@ from assembly_desk.gui import theme
 
 Tone = Literal["ok", "error", "hint"]
 
-# What each tone looks like: the text colour and whether it is bold.
+# What each tone looks like: the text colour role and the weight.
 _TONES: dict[Tone, tuple[str, int]] = {
-    "ok": (theme.GREEN.accent, 700),
-    "error": (theme.RED.background, 700),
-    "hint": (theme.IDLE.text, 400),
+    "ok": (theme.PALETTE.ok_text, 700),
+    "error": (theme.PALETTE.error_text, 700),
+    "hint": (theme.PALETTE.text_muted, 400),
 }
-STATUS_PX = 16
+STATUS_PX = theme.TYPE.body
 
 
 class StatusLine(QLabel):
@@ -67,4 +67,4 @@ class StatusLine(QLabel):
 
     def _style(self) -> None:
         colour, weight = _TONES[self.tone]
-        self.setStyleSheet(f"color: {colour}; font-size: {self.px}px; font-weight: {weight};")
+        self.setStyleSheet(theme.text_style(colour, self.px, weight))
