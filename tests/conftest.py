@@ -3,11 +3,22 @@
 PostgreSQL runs on 127.0.0.1:5432 on development and CI machines. Without it the
 PostgreSQL cases are skipped locally with a reason, but fail under CI (``CI=true``),
 because a green run that silently skipped them would prove nothing.
+
+Every test also lands in exactly one tier (``pytest_collection_modifyitems`` below), so
+``-m unit``, ``-m service`` and ``-m slow`` select them separately; the default run runs
+all three:
+
+* ``slow``: races between real processes or threads, and kills (four desks at once,
+  racing stations, a process killed mid-cast). Full strength, with their own timeout.
+* ``service``: anything that opens a database (a fixture or the test itself does).
+* ``unit``: the rest: no database.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -50,6 +61,86 @@ def _pg_available() -> str | None:
 
 
 _PG_PROBLEM = _pg_available()
+
+#: Seconds a slow concurrency test may take (four processes on a loaded two-core machine);
+#: the rest keep the suite's default (``timeout`` in pyproject.toml).
+SLOW_TIMEOUT = int(os.environ.get("ASSEMBLY_DESK_SLOW_TIMEOUT", "900"))
+
+TIERS = ("unit", "service", "slow")
+
+# What, in a test, a fixture it uses or a test helper they call, opens a database.
+_DATABASE_CALLS = (
+    "open_database(",
+    "create_pg_database(",
+    "make_engine(",
+    "create_engine(",
+    '"--db"',
+)
+_DATABASE_FIXTURES = frozenset({"db", "any_db", "any_db_url", "sqlite_url"})
+# Tests whose database is opened inside the product, out of sight of the scan above.
+_OPENS_A_DATABASE = frozenset({"tests/test_cli.py::test_demo_runs_a_whole_sample_assembly"})
+# What, in a test or a test helper it calls, starts a race or a kill.
+_RACE_CALLS = (
+    "ctx.Process(",
+    "mp.Process(",
+    "multiprocessing.Process(",
+    "threading.Thread(",
+    ".kill()",
+    "_run_desks(",  # four desk processes (tests/persistence/test_concurrency.py)
+)
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")
+
+
+def _source(func: object, cache: dict[object, str]) -> str:
+    """The source of ``func`` and of the test helpers (``tests.*`` functions) it calls."""
+    key = getattr(func, "__code__", func)
+    if key in cache:
+        return cache[key]
+    cache[key] = ""  # a helper that calls itself stops here
+    try:
+        text = inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+    parts = [text]
+    names = getattr(func, "__globals__", {})
+    for name in set(_CALLED.findall(text)):
+        helper = names.get(name)
+        if inspect.isfunction(helper) and helper.__module__.startswith("tests"):
+            parts.append(_source(helper, cache))
+    cache[key] = "\n".join(parts)
+    return cache[key]
+
+
+def _tier(item: pytest.Item, cache: dict[object, str]) -> str:
+    function = getattr(item, "function", None)
+    body = _source(function, cache) if function is not None else ""
+    if any(call in body for call in _RACE_CALLS):
+        return "slow"
+    if (
+        item.get_closest_marker("postgres")
+        or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or item.nodeid.split("[")[0] in _OPENS_A_DATABASE
+        or any(call in body for call in _DATABASE_CALLS)
+    ):
+        return "service"
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in info.name2fixturedefs.values() if info is not None else ():
+        for fixturedef in defs:
+            if any(call in _source(fixturedef.func, cache) for call in _DATABASE_CALLS):
+                return "service"
+    return "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put each test in one tier (unless it names its own) and give slow ones their timeout."""
+    cache: dict[object, str] = {}
+    for item in items:
+        named = [t for t in TIERS if item.get_closest_marker(t) is not None]
+        tier = named[0] if named else _tier(item, cache)
+        if not named:
+            item.add_marker(getattr(pytest.mark, tier))
+        if tier == "slow" and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
 
 
 @pytest.fixture(autouse=True)
