@@ -22,10 +22,8 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +34,7 @@ from assembly_desk.audit.verify import TrustAnchor, TrustError, render_report, v
 from assembly_desk.gui import theme
 from assembly_desk.gui.auditor.banner import VerdictBanner, bundle_path
 from assembly_desk.gui.auditor.checks import ChecksList
+from assembly_desk.gui.auditor.open_bar import OpenBar
 from assembly_desk.gui.auditor.signers import SignersPanel
 from assembly_desk.gui.auditor.trust import TrustDialog, identity_state, parse_lines
 from assembly_desk.gui.widgets.file_dialogs import get_existing_directory, get_open_file_name
@@ -56,6 +55,36 @@ from assembly_desk.services.bundle_review import (
 
 def _reproduced(panel: ContestPanel) -> bool:
     return panel.view.recount is not None and panel.view.recount.ok
+
+
+def _section_title() -> QLabel:
+    label = QLabel()
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def _splitter(
+    orientation: Qt.Orientation, first: QWidget, second: QWidget, stretch: tuple[int, int],
+    sizes: list[int],
+) -> QSplitter:  # fmt: skip
+    splitter = QSplitter(orientation)
+    splitter.setChildrenCollapsible(False)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    splitter.setSizes(sizes)
+    return splitter
+
+
+_STYLE = theme.style(
+    theme.rule(
+        "QLabel#sectionTitle",
+        theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.emphasis, 700),
+    ),
+    theme.rule("QLabel#bundlePath", theme.fg(theme.PALETTE.text_quiet)),
+    theme.rule("QTableView", theme.font(theme.TYPE.caption)),
+)
 
 
 class AuditorWindow(QMainWindow):
@@ -88,43 +117,41 @@ class AuditorWindow(QMainWindow):
         #: Asks for the trusted keys (lines); None = cancelled. Tests replace it.
         self.ask_trust: Callable[[list[str]], list[str] | None] = self._trust_dialog
 
-        self.open_button = QPushButton()
-        self.open_button.setObjectName("openBundle")
+        self.bar = OpenBar()
+        self.open_button, self.folder_button = self.bar.open_button, self.bar.folder_button
+        self.again_button, self.copy_button = self.bar.again_button, self.bar.copy_button
+        self.path_label = self.bar.path_label
         self.open_button.clicked.connect(self.choose_file)
-        self.folder_button = QPushButton()
-        self.folder_button.setObjectName("openFolder")
         self.folder_button.clicked.connect(self.choose_folder)
-        self.again_button = QPushButton()
-        self.again_button.setObjectName("verifyAgain")
         self.again_button.clicked.connect(self.verify_again)
-        self.copy_button = QPushButton()
-        self.copy_button.setObjectName("copyReport")
         self.copy_button.clicked.connect(self.copy_report)
-        self.path_label = QLabel()
-        self.path_label.setObjectName("bundlePath")
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for button in (self.open_button, self.folder_button, self.again_button, self.copy_button):
-            button.setMinimumHeight(36)
-        bar = QHBoxLayout()
-        bar.addWidget(self.open_button)
-        bar.addWidget(self.folder_button)
-        bar.addWidget(self.again_button)
-        bar.addWidget(self.copy_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.path_label, 1)
-
         self.banner = VerdictBanner()
-        self.checks_title = QLabel()
-        self.checks_title.setObjectName("sectionTitle")
+        self.body = self._build_body()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.body, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet(_STYLE)
+        self._build_menus()
+        follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
+        self.retranslate()
+        if path:
+            self.open_bundle(path)
+
+    def _build_body(self) -> QSplitter:
+        """The checks on the left; the contests' rounds over the signers on the right."""
+        self.checks_title = _section_title()
         self.checks = ChecksList()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.checks_title)
         left_layout.addWidget(self.checks, 1)
-
-        self.results_title = QLabel()
-        self.results_title.setObjectName("sectionTitle")
+        self.results_title = _section_title()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contestTabs")
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)  # full title in the tooltip
@@ -135,46 +162,8 @@ class AuditorWindow(QMainWindow):
         results_layout.setContentsMargins(0, 0, 0, 0)
         results_layout.addWidget(self.results_title)
         results_layout.addWidget(self.tabs, 1)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setChildrenCollapsible(False)
-        right.addWidget(results)
-        right.addWidget(self.signers)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        right.setSizes([420, 170])
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setChildrenCollapsible(False)
-        body.addWidget(left)
-        body.addWidget(right)
-        body.setStretchFactor(0, 1)
-        body.setStretchFactor(1, 1)
-        body.setSizes([480, 700])
-        self.body = body
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(10)
-        layout.addLayout(bar)
-        layout.addWidget(self.banner)
-        layout.addWidget(body, 1)
-        self.setCentralWidget(central)
-        self.setStyleSheet(
-            theme.style(
-                theme.rule(
-                    "QLabel#sectionTitle",
-                    theme.text_style(theme.PALETTE.text_secondary, theme.TYPE.emphasis, 700),
-                ),
-                theme.rule("QLabel#bundlePath", theme.fg(theme.PALETTE.text_quiet)),
-                theme.rule("QTableView", theme.font(theme.TYPE.caption)),
-            )
-        )
-
-        self._build_menus()
-        follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
-        self.retranslate()
-        if path:
-            self.open_bundle(path)
+        right = _splitter(Qt.Orientation.Vertical, results, self.signers, (3, 1), [420, 170])
+        return _splitter(Qt.Orientation.Horizontal, left, right, (1, 1), [480, 700])
 
     # -- menus -------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -325,10 +314,7 @@ class AuditorWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(t("gui.auditor.title"))
         self.file_menu.setTitle(t("gui.auditor.menu.file"))
-        self.open_button.setText(t("gui.auditor.open.button"))
-        self.folder_button.setText(t("gui.auditor.open.folder"))
-        self.again_button.setText(t("gui.auditor.again"))
-        self.copy_button.setText(t("gui.auditor.copy"))
+        self.bar.retranslate()
         self.open_action.setText(t("gui.auditor.open.button"))
         self.folder_action.setText(t("gui.auditor.open.folder"))
         self.again_action.setText(t("gui.auditor.again"))
