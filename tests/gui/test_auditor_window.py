@@ -302,3 +302,27 @@ def test_the_demo_bundle_is_valid_and_one_changed_vote_is_not(tmp_path: Path) ->
     assert (report.exit_code, report.failures) == (0, [])
     tamper_one_vote(bundle)
     assert verify_bundle(bundle).exit_code == 1
+
+
+def test_the_demo_bundle_is_made_by_the_products_export_and_shows_three_signer_states(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The screenshots' bundle comes from the services (counted, exported, signed as an
+    assembly's would be): valid as written, invalid after one changed byte."""
+    from assembly_desk.gui.auditor.demo import tamper_one_vote, write_demo_bundle
+
+    bundle = write_demo_bundle(tmp_path / "demo-bundle")
+    report = verify_bundle(bundle)
+    assert report.exit_code == 0
+    window = AuditorWindow()
+    qtbot.addWidget(window)
+    window.open_bundle(bundle)
+    qtbot.waitUntil(lambda: not window.is_busy, timeout=WAIT_MS)
+    assert window.banner.state == "valid"
+    assert window.tabs.count() == 3
+    assert [row.status for row in window.signers.rows()] == ["valid", "valid", "missing"]
+    tamper_one_vote(bundle)
+    window.open_bundle(bundle)
+    qtbot.waitUntil(lambda: not window.is_busy, timeout=WAIT_MS)
+    assert window.banner.state == "invalid"
+    window.shutdown()

@@ -1,47 +1,79 @@
 """A small, realistic signed bundle for the auditor window's screenshots and demos.
 
-Three contests chosen to exercise what the window must show: an STV election whose
-surplus transfer yields fractional tallies (decimals with exact tooltips), an instant
-runoff with a tie settled by lot from the committed seed, and a yes/no motion. The chair
-and one witness sign; a second witness is allowed by the policy but has not signed yet,
-so the signers panel shows all three states an auditor meets on the day.
+The bundle is made the way the product makes one, not by hand: an assembly in a
+throw-away SQLite database, voters registered and checked in, contests opened, voted at
+the station and closed with the chair's passphrase, the lot seed committed before the
+count, the counts run, and the export signed through ``services.bundle_export`` (what
+the results screen and ``assembly-desk export-bundle`` use). So the auditor's demo shows
+a bundle exactly as an assembly would hand it over.
 
-Keys are generated in memory (no passphrase files, no scrypt): this bundle is for
-pictures and trying the window, not for an assembly.
+Three contests exercise what the window must show: an STV election whose surplus
+transfer yields fractional tallies (decimals with exact tooltips), an instant runoff
+with a tie settled by lot from the committed seed, and a yes/no motion. The chair and
+one witness sign; a second witness is registered but has not signed yet, so the signers
+panel shows all three states an auditor meets on the day.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import tempfile
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from assembly_desk.audit.bundle import write_bundle
-from assembly_desk.audit.bundle_schema import ballot_from_cvr, contest_entry
-from assembly_desk.audit.canonical import canonical_hash
-from assembly_desk.audit.chain import GENESIS, make_entry
-from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
-from assembly_desk.audit.signing import SignaturePolicy
-from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment, to_json_dict
+from assembly_desk.audit.canonical import canonical_json
+from assembly_desk.audit.keys import generate_key, save_private_key
+from assembly_desk.domain.contests import BallotType, ContestDefinition, Option
+from assembly_desk.services import assemblies, checkin, contests, roll, signers, tally, voting
+from assembly_desk.services.bundle_export import KeyFile, export_signed, sidecar_path
+from assembly_desk.services.clock import utc_now
+from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.demo import sample_spec
 
 SEED = "공개추첨 주사위 4-1-6"
-_T0 = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
-
-STV_ID, IRV_ID, MOTION_ID = "council-2026", "chair-pref", "motion-1"
+HELD_ON = date(2026, 11, 28)
+CHAIR_PASSPHRASE = "의장 암호 2026 demo"
+KEY_PASSPHRASE = "demo 서명 키 암호 2026"
+SIGNERS = (("김의장", "chair"), ("이참관", "witness"), ("박참관", "witness"))
+CHECKED_IN = 64  # two of them take a paper ballot in each contest and do not return it
 STV_NAMES = ("김민수", "이영희", "박철수", "최지은", "정다은")
 IRV_NAMES = ("홍길동", "성춘향", "이몽룡")
 
 
-def _signer(name: str, role: str) -> tuple[Ed25519PrivateKey, PublicKeyInfo]:
-    key = Ed25519PrivateKey.generate()
-    public = public_key_hex(key)
-    return key, PublicKeyInfo(name, role, public, fingerprint(public))
+def _contests() -> list[tuple[ContestDefinition, tally.CountRule, str | None]]:
+    """(definition, count rule, seed to commit) for the three contests."""
+    return [
+        (
+            ContestDefinition(
+                "주민자치위원 선출 (2명)",
+                BallotType.RANKED,
+                tuple(Option(n) for n in STV_NAMES),
+                max_choices=0,
+            ),
+            tally.CountRule(method="stv", seats=2),
+            None,
+        ),
+        (
+            ContestDefinition(
+                "동장 후보 선호 투표",
+                BallotType.RANKED,
+                tuple(Option(n) for n in IRV_NAMES),
+                max_choices=0,
+            ),
+            tally.CountRule(method="irv"),
+            SEED,
+        ),
+        (
+            ContestDefinition("안건 1: 마을 도서관 운영시간 연장", BallotType.YES_NO),
+            tally.CountRule(threshold="absolute", base="valid"),
+            None,
+        ),
+    ]
 
 
-def demo_cvrs() -> list[dict[str, Any]]:
-    """60 ballots per contest; yes/no marks in ASCII so one byte can flip a vote."""
+def demo_selections() -> list[list[dict[str, Any]]]:
+    """60 ballots per contest, in the order of :func:`_contests`."""
     kim, lee, park, choi, jung = STV_NAMES
     stv = (
         [[kim, lee]] * 21
@@ -60,59 +92,97 @@ def demo_cvrs() -> list[dict[str, Any]]:
         + [[lee2]] * 6
     )
     motion = ["yes"] * 41 + ["no"] * 15 + ["abstain"] * 4
-    cvrs: list[dict[str, Any]] = [{"contest": STV_ID, "ranking": r} for r in stv]
-    cvrs += [{"contest": IRV_ID, "ranking": r} for r in irv]
-    cvrs += [{"contest": MOTION_ID, "vote": v} for v in motion]
-    return cvrs
+    return [
+        [{"ranking": r} for r in stv],
+        [{"ranking": r} for r in irv],
+        [{"vote": v} for v in motion],
+    ]
+
+
+def _check_in_voters(db: Database, assembly_id: int) -> list[int]:
+    """Register ``CHECKED_IN`` residents at the desk and check each of them in."""
+    voters = []
+    for i in range(CHECKED_IN):
+        form = roll.WalkIn(
+            name=f"주민{i + 1:02d}",
+            birth_date=date(1950 + i % 40, 1 + i % 12, 1 + i % 28),
+            address=f"성산1동 {i + 1}번지",
+        )
+        with db.uow() as uow:
+            registered = roll.register_walk_in(uow, assembly_id, form, "desk-1", utc_now())
+        with db.uow() as uow:
+            checkin.check_in_by_code(uow, assembly_id, registered.card_code, "desk-1", utc_now())
+        voters.append(registered.person.id)
+    return voters
+
+
+def _signer_keys(db: Database, assembly_id: int, folder: Path) -> list[KeyFile]:
+    """Key files as ``assembly-desk keys create`` writes them, each registered as a signer."""
+    keys = []
+    for i, (name, role) in enumerate(SIGNERS):
+        pem, info = generate_key(name, role, KEY_PASSPHRASE)
+        path = folder / f"{i + 1}-{role}.pem"
+        save_private_key(path, pem)
+        sidecar_path(path).write_bytes(canonical_json(info.to_dict()) + b"\n")
+        with db.uow() as uow:
+            signers.register_signer(uow, assembly_id, info, utc_now())
+        keys.append(KeyFile(str(path), KEY_PASSPHRASE))
+    return keys
+
+
+def _vote(
+    db: Database,
+    contest_id: int,
+    voters: Sequence[int],
+    ballots: Sequence[dict[str, Any]],
+) -> None:
+    """The poll opened, the ballots cast at the station, two papers never returned, closed."""
+    with db.uow() as uow:
+        contests.open_poll(uow, contest_id, CHAIR_PASSPHRASE, utc_now())
+    for person_id, selection in zip(voters, ballots, strict=False):
+        with db.uow() as uow:
+            voting.cast(uow, contest_id, person_id, selection)
+    for person_id in voters[len(ballots) : len(ballots) + 2]:
+        with db.uow() as uow:
+            voting.issue_paper(uow, contest_id, person_id)
+    with db.uow() as uow:
+        contests.close_poll(uow, contest_id, CHAIR_PASSPHRASE, utc_now())
 
 
 def write_demo_bundle(out: Path) -> Path:
     """Write the demo bundle folder at ``out`` (which must not exist yet)."""
-    chair = _signer("김의장", "chair")
-    witness = _signer("이참관", "witness")
-    late = _signer("박참관", "witness")
-    options = {
-        STV_ID: ("stv", CountOptions(seats=2, candidates=STV_NAMES)),
-        IRV_ID: ("irv", CountOptions(candidates=IRV_NAMES, tie=TieRule(seed=SEED))),
-        MOTION_ID: ("yesno", CountOptions(threshold="absolute", base="valid")),
-    }
-    titles = {
-        STV_ID: "주민자치위원 선출 (2명)",
-        IRV_ID: "동장 후보 선호 투표",
-        MOTION_ID: "안건 1: 마을 도서관 운영시간 연장",
-    }
-    cvrs = demo_cvrs()
-    contests = [contest_entry(cid, titles[cid], m, o) for cid, (m, o) in options.items()]
-    results = {
-        cid: count(method, [ballot_from_cvr(c) for c in cvrs if c["contest"] == cid], opts)
-        for cid, (method, opts) in options.items()
-    }
-    policy = SignaturePolicy(signers=(chair[1], witness[1], late[1]))
-    # What verify holds the bundle to: the policy recorded before the counts, and each
-    # count's result hash, as the services log them.
-    events: list[tuple[str, dict[str, Any]]] = [
-        ("signature.policy_set", {"assembly": 1, "policy": policy.to_dict()}),
-        ("seed.committed", {"contest": IRV_ID, "commitment": seed_commitment(SEED)}),
-    ]
-    for cid in options:
-        events.append(("poll.opened", {"contest": cid}))
-        events.append(("poll.closed", {"contest": cid, "cast": 60}))
-    for cid, result in results.items():
-        digest = canonical_hash(to_json_dict(result))
-        counted = {"assembly": 1, "contest_key": cid, "result_sha256": digest}
-        events.append(("tally.counted", counted))
-    entries, prev = [], GENESIS
-    for seq, (kind, data) in enumerate(events, start=1):
-        entry = make_entry(prev, seq, _T0.replace(minute=seq), kind, data)
-        entries.append(entry)
-        prev = entry["hash"]
-    manifest = {
-        "assembly": {"title": "성산1동 주민총회", "date": "2026-11-28", "district": "성산1동"},
-        "contests": contests,
-        "policy": policy.to_dict(),
-        "counts": {"checked_in": 64, "issued": dict.fromkeys(options, 62)},
-    }
-    return write_bundle(out, manifest, cvrs, entries, results, {IRV_ID: SEED}, [chair, witness])
+    with tempfile.TemporaryDirectory(prefix="assembly-desk-demo-") as tmp:
+        work = Path(tmp)
+        db = open_database(f"sqlite:///{work / 'demo.sqlite3'}", work / "ballot-boxes")
+        try:
+            return _run(db, work, out)
+        finally:
+            db.dispose()
+
+
+def _run(db: Database, work: Path, out: Path) -> Path:
+    with db.uow() as uow:
+        assembly = assemblies.create_assembly(uow, sample_spec(HELD_ON), utc_now())
+    with db.uow() as uow:
+        contests.set_chair_passphrase(uow, assembly.id, CHAIR_PASSPHRASE, utc_now())
+    voters = _check_in_voters(db, assembly.id)
+    keys = _signer_keys(db, assembly.id, work)  # the policy is fixed before any count
+    made = []
+    for (defn, rule, seed), ballots in zip(_contests(), demo_selections(), strict=True):
+        with db.uow() as uow:
+            contest = contests.create_contest(uow, assembly.id, defn, utc_now())
+        with db.uow() as uow:
+            tally.configure_count(uow, contest.id, rule, utc_now())
+        if seed is not None:  # committed before the poll opens: the room sees the hash
+            with db.uow() as uow:
+                tally.commit_seed(uow, contest.id, tally.commitment_for(seed), utc_now())
+        _vote(db, contest.id, voters, ballots)
+        made.append((contest.id, seed))
+    for contest_id, seed in made:
+        with db.uow() as uow:
+            tally.count_contest(uow, contest_id, seed, utc_now())
+    chair, witness, _late = keys
+    return export_signed(db, assembly.id, [chair, witness], out=out)
 
 
 def tamper_one_vote(bundle: Path) -> None:
