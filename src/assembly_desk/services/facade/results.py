@@ -8,24 +8,15 @@ the page shows them in words like any other refusal, not as "unexpected error".
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assembly_desk.audit.keys import (
-    KeyFileError,
-    KeyFileUnreadable,
-    PublicKeyInfo,
-    WrongPassphrase,
-    fingerprint,
-    load_private_key,
-    public_key_hex,
-)
+from assembly_desk.audit.keys import KeyFileError, KeyFileUnreadable, WrongPassphrase
 from assembly_desk.audit.signing import SignaturePolicy
 from assembly_desk.domain.contests import BallotType
 from assembly_desk.domain.errors import InvalidInput, Refused
-from assembly_desk.i18n import language
 from assembly_desk.services import contests, signers, tally
+from assembly_desk.services.bundle_export import KeyFile, export_signed
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 from assembly_desk.services.signers import Signer
@@ -74,10 +65,11 @@ class ExportRequest:
 
 
 def _key_error(error: KeyFileError) -> InvalidInput | Refused:
-    """A key-file exception as a DeskError in the UI's language."""
+    """A key-file exception in the results screen's words (a wrong passphrase without the
+    path the chair has just picked)."""
     if isinstance(error, WrongPassphrase):
         return Refused("gui.results.wrong_passphrase")
-    text = error.message_ko if language() == "ko" else str(error)
+    text = error.message()
     if isinstance(error, KeyFileUnreadable):
         return InvalidInput("gui.results.key_unreadable", detail=text)
     return InvalidInput("gui.results.key_problem", detail=text)
@@ -142,22 +134,13 @@ class ResultsService:
     def export(self, assembly_id: int, request: ExportRequest) -> Path:
         """Sign every counted contest with one key into a new folder inside ``folder``.
 
-        A fresh sub-folder per export because a bundle is written only into an empty
-        folder; the chair picks where (a USB stick), not a name to get right.
+        The one way the product exports (``services.bundle_export``, as the command line's
+        ``export-bundle``): a fresh sub-folder per export because a bundle is written only
+        into an empty folder; the chair picks where (a USB stick), not a name to get right.
+        The key must be a registered signer's; the bundle lists the registered name and role.
         """
+        key = KeyFile(request.key_path, request.passphrase)
         try:
-            key = load_private_key(request.key_path, request.passphrase)
+            return export_signed(self.db, assembly_id, [key], into=request.folder, now=utc_now())
         except KeyFileError as error:
             raise _key_error(error) from None
-        public = public_key_hex(key)
-        # The service replaces name and role with the registered ones, or refuses the key.
-        info = PublicKeyInfo("?", "chair", public, fingerprint(public))
-        stamp = utc_now().strftime("%Y%m%d-%H%M%S")
-        target = Path(request.folder) / f"tally-bundle-{assembly_id}-{stamp}"
-        suffix = 1
-        while target.exists():
-            suffix += 1
-            target = target.with_name(f"tally-bundle-{assembly_id}-{stamp}-{suffix}")
-        os.makedirs(request.folder, exist_ok=True)
-        with self.db.uow() as uow:
-            return tally.export_bundle(uow, assembly_id, None, target, [(key, info)], utc_now())
