@@ -89,6 +89,30 @@ class MainWindow(QMainWindow):
         self.assembly: Assembly | None = None
         self.is_ready = False
 
+        self._build_pages(services, video_inputs)
+        self.station_host = StationHost(
+            self, self.store, services.url, self.worker,
+            ask=station_ask, on_closed=self.polls_page.refresh,
+        )  # fmt: skip
+        self._build_tabs()
+        self._build_menus()
+        self._wire()
+        follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
+        self.retranslate()
+        self._set_pages_enabled(False)
+        if self.resuming is not None:
+            self.setEnabled(False)  # nothing here is usable until the station is back
+        app = QGuiApplication.instance()
+        self._session_hooked = isinstance(app, QGuiApplication)
+        if isinstance(app, QGuiApplication):
+            app.commitDataRequest.connect(self.session_ending)
+        self.worker.submit(lambda: self.backend.open(assembly_id), self._opened, self._open_failed)
+
+    # -- building ------------------------------------------------------------------------
+    def _build_pages(
+        self, services: Services, video_inputs: Callable[[], list[Any]] | None
+    ) -> None:
+        """One page per tab; each gets the worker and its own service from ``services``."""
         self.desk_page = DeskPage(
             self.worker, self.backend, self.poller, self.sounds, video_inputs=video_inputs
         )
@@ -100,10 +124,8 @@ class MainWindow(QMainWindow):
             self.worker, services.count_entry, lambda: self.assembly.id if self.assembly else None
         )
         self.results_page = ResultsPage(self.worker, services.results)
-        self.station_host = StationHost(
-            self, self.store, services.url, self.worker,
-            ask=station_ask, on_closed=self.polls_page.refresh,
-        )  # fmt: skip
+
+    def _build_tabs(self) -> None:
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setStyleSheet(
@@ -116,7 +138,8 @@ class MainWindow(QMainWindow):
         self.where = QLabel()
         self.statusBar().addPermanentWidget(self.where)
 
-        self._build_menus()
+    def _wire(self) -> None:
+        """Page signals to each other and to the status bar (the window holds no rules)."""
         self.poller.updated.connect(self.status_page.show_status)
         self.poller.failed.connect(
             lambda error: self.statusBar().showMessage(error.message, 10_000)
@@ -127,16 +150,6 @@ class MainWindow(QMainWindow):
         self.setup_page.saved.connect(self._rules_saved)
         self.roll_page.imported.connect(lambda _report: self.poller.refresh())
         self.roll_page.walk_in.registered.connect(self._walk_in_from_roll)
-        follow_language(self, lambda window: window.retranslate())  # type: ignore[attr-defined]
-        self.retranslate()
-        self._set_pages_enabled(False)
-        if self.resuming is not None:
-            self.setEnabled(False)  # nothing here is usable until the station is back
-        app = QGuiApplication.instance()
-        self._session_hooked = isinstance(app, QGuiApplication)
-        if isinstance(app, QGuiApplication):
-            app.commitDataRequest.connect(self.session_ending)
-        self.worker.submit(lambda: self.backend.open(assembly_id), self._opened, self._open_failed)
 
     # -- start-up ------------------------------------------------------------------------
     def _opened(self, assembly: Assembly | None) -> None:

@@ -117,14 +117,7 @@ class AuditorWindow(QMainWindow):
         #: Asks for the trusted keys (lines); None = cancelled. Tests replace it.
         self.ask_trust: Callable[[list[str]], list[str] | None] = self._trust_dialog
 
-        self.bar = OpenBar()
-        self.open_button, self.folder_button = self.bar.open_button, self.bar.folder_button
-        self.again_button, self.copy_button = self.bar.again_button, self.bar.copy_button
-        self.path_label = self.bar.path_label
-        self.open_button.clicked.connect(self.choose_file)
-        self.folder_button.clicked.connect(self.choose_folder)
-        self.again_button.clicked.connect(self.verify_again)
-        self.copy_button.clicked.connect(self.copy_report)
+        self.bar = self._build_bar()
         self.banner = VerdictBanner()
         self.body = self._build_body()
         central = QWidget()
@@ -141,6 +134,17 @@ class AuditorWindow(QMainWindow):
         self.retranslate()
         if path:
             self.open_bundle(path)
+
+    def _build_bar(self) -> OpenBar:
+        bar = OpenBar()
+        self.open_button, self.folder_button = bar.open_button, bar.folder_button
+        self.again_button, self.copy_button = bar.again_button, bar.copy_button
+        self.path_label = bar.path_label
+        self.open_button.clicked.connect(self.choose_file)
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.again_button.clicked.connect(self.verify_again)
+        self.copy_button.clicked.connect(self.copy_report)
+        return bar
 
     def _build_body(self) -> QSplitter:
         """The checks on the left; the contests' rounds over the signers on the right."""

@@ -91,6 +91,21 @@ class PollsPage(QWidget):
         self.editing: int | None = None  # the contest id in the editor; None: a new one
         self._loading = False
 
+        left = self._build_list()
+        self.editor = self._build_editor()
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.editor, 2)
+        self.setStyleSheet(_STYLE)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._tick)
+        self.retranslate()
+        self._update_buttons()
+
+    def _build_list(self) -> QVBoxLayout:
+        """The passphrase line, the contest list with its buttons, and the message line."""
         self.heading = QLabel()
         self.heading.setStyleSheet(theme.font(_TYPE.subtitle, 700))
         self.passphrase_state = QLabel()
@@ -126,17 +141,7 @@ class PollsPage(QWidget):
         left.addLayout(buttons)
         left.addWidget(self.message)
 
-        self.editor = self._build_editor()
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addWidget(self.editor, 2)
-        self.setStyleSheet(_STYLE)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self._tick)
-        self.retranslate()
-        self._update_buttons()
+        return left
 
     def _build_editor(self) -> ContestEditor:
         """The editor, and short names for its fields (tests fill them as the chair does)."""
