@@ -80,12 +80,14 @@ def test_the_tab_and_the_passphrase(qtbot: QtBot, window: MainWindow, page: Poll
     answer(page, CHAIR, "다른 암호입니다")
     page.passphrase_button.click()
     assert page.message.text() == t("gui.polls.passphrase_mismatch")
+    assert page.message.tone == "error"  # the shared status line, in the refusal's colour
     answer(page, "짧다", "짧다")
     page.passphrase_button.click()
     settle(qtbot, window)
     assert page.message.text() == t("poll.passphrase_short", min=6)
     set_chair(qtbot, window, page)
     assert page.message.text() == t("gui.polls.passphrase_saved")
+    assert page.message.tone == "ok"
     assert page.console.has_passphrase
     assert page.passphrase_button.text() == t("gui.polls.passphrase_change")
     answer(page, "틀린 현재 암호", "새 의장 암호 2027", "새 의장 암호 2027")

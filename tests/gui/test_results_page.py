@@ -113,6 +113,7 @@ def test_the_tab_lists_contests_and_open_ones_cannot_be_counted(
     assert not page.count_button.isEnabled()
     page.count()  # even if reached another way, it is refused in words
     assert page.message.text() == t("gui.results.count_needs_close")
+    assert page.message.tone == "error"
     assert not page.ready_button.isEnabled()
 
 

@@ -354,17 +354,10 @@ class CountEntryPage(QWidget):
         if rebuild:
             self.typing.show_marks(self.pad)
         contest, batch = self.contest, self.batch
+        where = None
         if contest is not None and batch is not None and self.pad is not None:
-            self.field.caption.setText(
-                t(
-                    "count_entry.caption",
-                    contest=contest.definition.title,
-                    batch=batch.label,
-                    side=self.side.value,
-                )
-            )
-        else:
-            self.field.caption.setText(t("count_entry.choose_batch_first"))
+            where = (contest.definition.title, batch.label, self.side.value)
+        self.typing.show_caption(where)
         if self.pad is not None and not self.pad.supported:
             self.message.say(t("count_entry.type_unsupported"), "error")
         self._show_pending()

@@ -62,6 +62,16 @@ class TypingPanel(QWidget):
         row.addLayout(left, 3)
         row.addLayout(right, 2)
 
+    def show_caption(self, where: tuple[str, str, str] | None) -> None:
+        """Above the field: which contest, batch and entry the keys go to (or choose one)."""
+        if where is None:
+            self.field.caption.setText(t("count_entry.choose_batch_first"))
+            return
+        contest, batch, side = where
+        self.field.caption.setText(
+            t("count_entry.caption", contest=contest, batch=batch, side=side)
+        )
+
     def show_marks(self, pad: KeyPad | None) -> None:
         """The list of papers typed so far, the last one in view."""
         self.list.clear()
