@@ -255,14 +255,14 @@ def test_count_is_logged_with_its_hash_and_totals_only(any_db: Database) -> None
 
 
 def test_mark_ready_for_the_projector(any_db: Database) -> None:
-    aid, cid = election(any_db, yes_no(), [YES])
+    _aid, cid = election(any_db, yes_no(), [YES])
     with any_db.uow() as uow, pytest.raises(Refused):
         tally.mark_ready(uow, cid, FIXED_NOW)
     counted = count(any_db, cid)
     with any_db.uow() as uow:
         tally.mark_ready(uow, cid, FIXED_NOW)
     with any_db.uow() as uow:
-        (ready,) = tally.ready_results(uow, aid)
+        ready = tally.get_tally(uow, cid)
     assert ready.contest_id == cid and ready.ready and ready.result_hash == counted.result_hash
     assert json.dumps(ready.result)  # plain JSON for the projector
     assert "tally.ready" in _kinds(any_db)

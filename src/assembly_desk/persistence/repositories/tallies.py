@@ -51,19 +51,6 @@ def counted_of_assembly(
     return [(c, t) for c, t in rows]
 
 
-def ready_of_assembly(
-    uow: UnitOfWork, assembly_id: int
-) -> list[tuple[ContestRow, ContestTallyRow]]:
-    """The assembly's contests whose result is released to the projector, in contest order."""
-    rows = uow.session.execute(
-        select(ContestRow, ContestTallyRow)
-        .join(ContestTallyRow, ContestTallyRow.contest_id == ContestRow.id)
-        .where(ContestRow.assembly_id == assembly_id, ContestTallyRow.ready_at.is_not(None))
-        .order_by(ContestRow.id)
-    ).all()
-    return [(c, t) for c, t in rows]
-
-
 def checked_in_count(uow: UnitOfWork, assembly_id: int) -> int:
     """People checked in at the assembly: the turnout figure a bundle's manifest carries."""
     return int(

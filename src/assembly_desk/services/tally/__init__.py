@@ -35,7 +35,7 @@ from assembly_desk.services.tally.rules import (
     contest_key,
     get_rule,
 )
-from assembly_desk.services.tally.state import TallyState, get_tally, ready_results
+from assembly_desk.services.tally.state import TallyState, get_tally
 
 __all__ = [
     "BASES",
@@ -54,6 +54,5 @@ __all__ = [
     "get_rule",
     "get_tally",
     "mark_ready",
-    "ready_results",
     "reveal_seed",
 ]

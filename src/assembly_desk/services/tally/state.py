@@ -47,7 +47,3 @@ def state_of(crow: ContestRow, row: ContestTallyRow | None) -> TallyState:
 def get_tally(uow: UnitOfWork, contest_id: int) -> TallyState:
     return state_of(contest_row(uow, contest_id), tallies.get(uow, contest_id))
 
-
-def ready_results(uow: UnitOfWork, assembly_id: int) -> list[TallyState]:
-    """Results released for the projector, in contest order."""
-    return [state_of(c, t) for c, t in tallies.ready_of_assembly(uow, assembly_id)]
