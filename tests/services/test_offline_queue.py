@@ -26,13 +26,13 @@ import pytest
 from sqlalchemy import func, select
 
 from assembly_desk.domain import card_code
-from assembly_desk.services.facade.desk import DeskService
 from assembly_desk.i18n import t
 from assembly_desk.persistence.models import AuditEventRow, CheckInRow, OfflineScanRow
 from assembly_desk.services import status as status_service
 from assembly_desk.services.checkin import Outcome, ScanResult
 from assembly_desk.services.database import Database, open_database
 from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.facade.desk import DeskService
 from assembly_desk.services.offline_queue import (
     DatabaseUnreachable,
     OfflineQueue,
