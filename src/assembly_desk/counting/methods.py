@@ -43,6 +43,16 @@ class CountOptions:
     increment: Number | None = Fraction(1)
     greedy: bool = True
     tie: TieRule = field(default_factory=TieRule)
+    # Ranked paper ballots (IRV, STV): what one slip costs, after RCTab's published rules.
+    overvote: str = "invalidate"  # one of OVERVOTE_RULES
+    skipped: str = "allow"  # one of SKIPPED_RULES: "allow", "exhaust", or "N" (up to N in a row)
+    duplicates: str = "invalidate"  # one of DUPLICATE_RULES
+
+
+# The choices a contest may make for ranked paper ballots; the first is today's behaviour.
+OVERVOTE_RULES = ("invalidate", "exhaust", "skip")
+SKIPPED_RULES = ("allow", "exhaust")  # or a count "1", "2", ...: up to that many in a row
+DUPLICATE_RULES = ("invalidate", "skip", "exhaust")
 
 
 class OptionError(ValueError):
