@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         count_cmd,
         demo_cmd,
         door_cmds,
+        roll_cmd,
         setup_cmds,
         tally_cmd,
     )
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     count_cmd.register(sub)
     bundle_cmd.register(sub)  # verify, keys create, bundle create|sign
     tally_cmd.register(sub)  # signer, seed, tally, export-bundle
+    roll_cmd.register(sub)  # roll merge, person correction, export
     return parser
 
 
