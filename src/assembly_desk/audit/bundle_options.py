@@ -43,6 +43,9 @@ _OPTION_KINDS: dict[str, str] = {
     "satisfaction": "str",
     "increment": "num?",
     "greedy": "bool",
+    "overvote": "str",
+    "skipped": "str",
+    "duplicates": "str",
 }
 assert set(_OPTION_KINDS) == {f.name for f in fields(CountOptions)} - {"tie"}
 
