@@ -98,7 +98,7 @@ def main() -> int:
         desk.banner.show_idle()
         type_slowly(app, desk.field, "김민수")
         wait(app, lambda: len(desk.results.hits) >= 2)
-        desk.results.move(1)
+        desk.results.move_selection(1)
         settle(app)
         save(window, "desk-search.png")
 
