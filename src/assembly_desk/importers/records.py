@@ -85,6 +85,9 @@ class RollPreview:
     notices: list[Problem] = field(default_factory=list)
     #: The sheet that was read, for a workbook.
     sheet: str = ""
+    #: How many of ``records`` the assembly's rules admit; filled in by the services,
+    #: which know the assembly (the importer alone does not), else None.
+    eligible: int | None = None
 
     @property
     def ok(self) -> bool:

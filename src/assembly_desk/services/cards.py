@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assembly_desk.documents.cards import CardAssembly, CardInfo, render_cards
+from assembly_desk.domain.errors import NotFound
 from assembly_desk.i18n import t
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services.assemblies import get_assembly
@@ -47,3 +48,14 @@ def write_cards(
     )
     report = render_cards(out, infos, header)
     return CardsResult(len(infos), getattr(report, "warning", None))
+
+
+def write_card(uow: UnitOfWork, assembly_id: int, person_id: int, out: Path) -> CardsResult:
+    """One person's card again (lost, torn), the same layout as the roll's cards PDF.
+
+    The code is the one already on the roll: a reprint never issues a new code, so the
+    person's earlier check-in and any card already handed out still agree with the roll.
+    """
+    if not people_for_cards(uow, assembly_id, [person_id]):
+        raise NotFound("roll_merge.no_such_person", id=person_id)
+    return write_cards(uow, assembly_id, out, [person_id])

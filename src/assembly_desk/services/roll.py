@@ -80,20 +80,20 @@ def _existing_keys(
     known: dict[tuple[str, date], list[tuple[str, int]]] = {}
     for r in people.identities(uow, assembly_id):
         key = (text_rules.fold_name(r.name), r.birth_date)
-        known.setdefault(key, []).append((_address_key(r.address), r.id))
+        known.setdefault(key, []).append((address_key(r.address), r.id))
     return known
 
 
-def _address_key(address: str) -> str:
+def address_key(address: str) -> str:
     return " ".join(address.split()).casefold()
 
 
-def _same_place(first: str, second: str) -> bool:
+def same_place(first: str, second: str) -> bool:
     """Addresses agree, or one is missing: unknown is not different."""
     return not first or not second or first == second
 
 
-def _fresh_codes(taken: set[str], n: int) -> list[str]:
+def fresh_codes(taken: set[str], n: int) -> list[str]:
     out: list[str] = []
     while len(out) < n:
         code = card_code.new_code()
@@ -103,7 +103,7 @@ def _fresh_codes(taken: set[str], n: int) -> list[str]:
     return out
 
 
-def _person_values(
+def person_values(
     record: RollRecord, assembly: Assembly, code: str, source: str, now: datetime
 ) -> tuple[dict[str, object], Verdict]:
     verdict = judge(
@@ -152,13 +152,13 @@ def import_roll(
     if preview is None:
         preview = parse_roll(path, default_category)
     else:
-        _check_unchanged(path, preview)
+        check_unchanged(path, preview)
     problems = list(preview.problems)
     known = _existing_keys(uow, assembly_id)
     for rec in preview.records:
-        address = _address_key(rec.address)
+        address = address_key(rec.address)
         for other, person_id in known.get((text_rules.fold_name(rec.name), rec.birth_date), []):
-            if _same_place(address, other):
+            if same_place(address, other):
                 problems.append(
                     Problem(
                         rec.row,
@@ -170,11 +170,11 @@ def import_roll(
                 break
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.row))
-    codes = _fresh_codes(people.card_codes(uow, assembly_id), len(preview.records))
+    codes = fresh_codes(people.card_codes(uow, assembly_id), len(preview.records))
     values = []
     eligible = 0
     for rec, code in zip(preview.records, codes, strict=True):
-        row, verdict = _person_values(rec, assembly, code, "import", now)
+        row, verdict = person_values(rec, assembly, code, "import", now)
         values.append(row)
         eligible += verdict.eligible
     people.insert_many(uow, values)
@@ -196,7 +196,7 @@ def import_roll(
     return ImportReport(len(values), eligible, digest)
 
 
-def _check_unchanged(path: Path, preview: RollPreview) -> None:
+def check_unchanged(path: Path, preview: RollPreview) -> None:
     """Refuse when the file is not the one previewed (edited, re-exported, replaced)."""
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -299,7 +299,7 @@ def find_matches(uow: UnitOfWork, assembly_id: int, name: str, birth_date: date)
                     row.name,
                     shown.birth_hint(),
                     shown.place_hint(),
-                    _address_key(row.address),
+                    address_key(row.address),
                 )
             )
     return matches
@@ -313,7 +313,7 @@ def judge_walk_in(uow: UnitOfWork, assembly_id: int, form: WalkIn) -> Verdict:
     )
 
 
-def _checked_record(form: WalkIn, now: datetime) -> RollRecord:
+def checked_record(form: WalkIn, now: datetime) -> RollRecord:
     """The form as a roll record, every text within its column and free of hidden characters."""
     name = text_rules.collapse_spaces(form.name)
     if not name:
@@ -354,12 +354,12 @@ def register_walk_in(
     says only that a
     match was overridden).
     """
-    record = _checked_record(form, now)
+    record = checked_record(form, now)
     reason = " ".join(form.match_reason.split())
     if reason:
         text_rules.check_text(reason, REASON_MAX, "field.match_reason")
     matches = find_matches(uow, assembly_id, record.name, record.birth_date)
-    address = _address_key(record.address)
+    address = address_key(record.address)
     same = [m for m in matches if address and m.address_key == address]
     if same:  # name, birth date and address: that is them, whatever the reason says
         raise InvalidInput("input.walk_in_same_person", name=record.name, id=same[0].id)
@@ -369,7 +369,7 @@ def register_walk_in(
     code = card_code.new_code()
     while people.code_taken(uow, assembly_id, code):
         code = card_code.new_code()
-    values, verdict = _person_values(record, assembly, code, "walk_in", now)
+    values, verdict = person_values(record, assembly, code, "walk_in", now)
     row = people.add(uow, PersonRow(**values))
     add_eligible(uow, assembly_id, int(verdict.eligible))
     public: dict[str, object] = {"assembly": assembly_id, "eligible": verdict.eligible}

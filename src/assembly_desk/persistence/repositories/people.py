@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy import update as sql_update
 
-from assembly_desk.persistence.models import PersonRow
+from assembly_desk.persistence.models import CheckInRow, PersonRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 
 #: Rows per INSERT statement when a roll file is imported (well inside both drivers' limits).
@@ -136,3 +137,54 @@ def insert_many(uow: UnitOfWork, values: Sequence[dict[str, object]]) -> None:
     """A whole roll file in a few multi-row INSERTs (no objects, no per-row round trip)."""
     for start in range(0, len(values), INSERT_CHUNK):
         uow.session.execute(insert(PersonRow), list(values[start : start + INSERT_CHUNK]))
+
+
+#: Columns a correction or a merge may change. ``card_code``, ``assembly_id``, ``source``
+#: and ``created_at`` are deliberately absent: a person keeps their card whatever is fixed.
+UPDATABLE = frozenset(
+    {
+        "name",
+        "name_key",
+        "birth_date",
+        "category",
+        "address",
+        "tong",
+        "ban",
+        "phone_last4",
+        "guardian_consent",
+        "eligible",
+        "ineligible_reason",
+    }
+)
+
+
+def update(uow: UnitOfWork, person_id: int, values: dict[str, object]) -> None:
+    """Change one person's details; refuses any column outside ``UPDATABLE`` (a card code)."""
+    unknown = set(values) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    uow.session.execute(sql_update(PersonRow).where(PersonRow.id == person_id).values(**values))
+
+
+def checked_in_ids(uow: UnitOfWork, assembly_id: int) -> set[int]:
+    """Roll ids of everyone checked in at this assembly (the roll list's "checked in")."""
+    return set(
+        uow.session.execute(
+            select(CheckInRow.person_id).where(CheckInRow.assembly_id == assembly_id)
+        ).scalars()
+    )
+
+
+def roll_listing(uow: UnitOfWork, assembly_id: int) -> list[PersonRow]:
+    """The whole roll in roll-id order, for the roll page, a merge and an export."""
+    return list(
+        uow.session.execute(
+            select(PersonRow).where(PersonRow.assembly_id == assembly_id).order_by(PersonRow.id)
+        ).scalars()
+    )
+
+
+def count(uow: UnitOfWork, assembly_id: int) -> int:
+    return uow.session.execute(
+        select(func.count()).select_from(PersonRow).where(PersonRow.assembly_id == assembly_id)
+    ).scalar_one()
