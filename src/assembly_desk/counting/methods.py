@@ -17,6 +17,7 @@ from .mes import count_mes
 from .plurality import count_approval, count_choose, count_plurality
 from .results import Result
 from .score import count_score
+from .slips import DUPLICATE_RULES, OVERVOTE_RULES, SKIPPED_RULES
 from .stv import count_stv
 from .ties import TieRule
 from .yesno import count_yesno
@@ -49,10 +50,17 @@ class CountOptions:
     duplicates: str = "invalidate"  # one of DUPLICATE_RULES
 
 
-# The choices a contest may make for ranked paper ballots; the first is today's behaviour.
-OVERVOTE_RULES = ("invalidate", "exhaust", "skip")
-SKIPPED_RULES = ("allow", "exhaust")  # or a count "1", "2", ...: up to that many in a row
-DUPLICATE_RULES = ("invalidate", "skip", "exhaust")
+# The choices a contest may make for ranked paper ballots (defined and checked in
+# .slips); the first of each is the original whole-ballot behaviour and the default.
+__all__ = [
+    "DUPLICATE_RULES",
+    "METHODS",
+    "OVERVOTE_RULES",
+    "SKIPPED_RULES",
+    "CountOptions",
+    "OptionError",
+    "count",
+]
 
 
 class OptionError(ValueError):
@@ -92,11 +100,26 @@ def _choose(b: Iterable[Ballot], o: CountOptions) -> Result:
 
 
 def _irv(b: Iterable[Ballot], o: CountOptions) -> Result:
-    return count_irv(b, candidates=o.candidates, tie=o.tie)
+    return count_irv(
+        b,
+        candidates=o.candidates,
+        tie=o.tie,
+        overvote=o.overvote,
+        skipped=o.skipped,
+        duplicates=o.duplicates,
+    )
 
 
 def _stv(b: Iterable[Ballot], o: CountOptions) -> Result:
-    return count_stv(b, seats=o.seats, candidates=o.candidates, tie=o.tie)
+    return count_stv(
+        b,
+        seats=o.seats,
+        candidates=o.candidates,
+        tie=o.tie,
+        overvote=o.overvote,
+        skipped=o.skipped,
+        duplicates=o.duplicates,
+    )
 
 
 def _score(b: Iterable[Ballot], o: CountOptions) -> Result:

@@ -20,10 +20,17 @@ decimals), reported as ``Fraction``. One deliberate difference from the Order: t
 (for the largest surplus, or for exclusion) are broken by our published rule (previous
 rounds latest first, then the priority list, then the lot), not the Order's "earliest
 stage" comparison and lot by the returning officer.
+
+Slips on paper ballots follow the contest's rules (:mod:`.slips`). A ballot a rule
+stops before its first preference counts for nobody (the Order rejects a paper with no
+clear first preference), so the quota is taken over the ballots that count in stage 1:
+floor((valid - exhausted at stage 1) / (seats + 1)) + 1, which is the Order's quota
+whenever no rule stops a ballot at its first rank (always, under the default rules).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -31,6 +38,7 @@ from .ballots import Ballot
 from .irv import EXCLUDE
 from .ranking_groups import prepare
 from .results import Result, Round, Transfer
+from .slips import SlipRules, exhausted_figures
 from .ties import TieBreaker, TieRule
 
 SCALE = 100_000
@@ -54,15 +62,20 @@ def count_stv(
     seats: int,
     candidates: Sequence[str] | None = None,
     tie: TieRule | None = None,
+    overvote: str = "invalidate",
+    skipped: str = "allow",
+    duplicates: str = "invalidate",
 ) -> Result:
     """Count a multi-seat STV election (Scottish rules, see the module docstring)."""
     if seats < 1:
         raise ValueError("seats must be at least 1")
-    prep = prepare(ballots, candidates)
-    order, prefs, weights = prep.order, prep.rankings, prep.weights
+    rules = SlipRules(overvote, skipped, duplicates)
+    prep = prepare(ballots, candidates, rules)
+    order, prefs, weights, stops = prep.order, prep.rankings, prep.weights, prep.stops
     breaker = TieBreaker(tie)
     n = len(order)
-    quota_votes = droop_quota(prep.valid, seats)
+    at_start: Counter[str] = Counter(prep.exhausted_at_start)
+    quota_votes = droop_quota(prep.valid - at_start.total(), seats)
     quota = quota_votes * SCALE
     # Candidate state: continuing, elected (holding papers until its surplus moves), out.
     continuing = [True] * n
@@ -74,12 +87,14 @@ def count_stv(
     pos = [0] * len(prefs)
     total = [0] * n
     for i, ranking in enumerate(prefs):
-        piles[ranking[0]].append(i)
-        total[ranking[0]] += weights[i] * SCALE
+        if ranking:
+            piles[ranking[0]].append(i)
+            total[ranking[0]] += weights[i] * SCALE
+    exhausted = at_start.total() * SCALE
+    by_rule: Counter[str] = Counter({r: w * SCALE for r, w in at_start.items() if r})
 
     rounds: list[Round] = []
     history: list[dict[str, Fraction]] = []
-    exhausted = 0
     round_no = 1
 
     def snapshot() -> dict[str, Fraction]:
@@ -110,6 +125,8 @@ def count_stv(
                 gained[ranking[p]] += weights[i] * v
             else:
                 lost += weights[i] * v
+                if stops[i]:
+                    by_rule[stops[i]] += weights[i] * v
         piles[x] = []
         for c in range(n):
             total[c] += gained[c]
@@ -128,8 +145,15 @@ def count_stv(
 
     while n:
         tallies = snapshot()
+        figures = exhausted_figures(by_rule, SCALE)
         if prep.valid == 0:
             rounds.append(Round(round_no, tallies, note="no valid ballots"))
+            break
+        if exhausted == prep.valid * SCALE:  # every valid ballot stopped before a first choice
+            note = "no ballot counts for a candidate"
+            rounds.append(
+                Round(round_no, tallies, exhausted=_frac(exhausted), note=note, figures=figures)
+            )
             break
         newly = by_total([c for c in range(n) if continuing[c] and total[c] >= quota])
         for c in newly:
@@ -148,6 +172,7 @@ def count_stv(
                     elected=tuple(order[c] for c in [*newly, *rest]),
                     exhausted=_frac(exhausted),
                     note="" if not rest else "continuing candidates fill the vacancies",
+                    figures=figures,
                 )
             )
             break
@@ -187,6 +212,7 @@ def count_stv(
                 transfers=(transfer,),
                 exhausted=_frac(exhausted),
                 note=f"surplus of {name}" if not eliminated else "",
+                figures=figures,
             )
         )
         exhausted += lost
@@ -210,5 +236,6 @@ def count_stv(
             "rules": "scottish-stv-2007",
             "decimals": 5,
             "tie_rule": rule.describe(),
+            **({} if rules.is_default else {"ballot_rules": rules.describe()}),
         },
     )
