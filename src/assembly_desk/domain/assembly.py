@@ -62,31 +62,69 @@ class QuorumRule:
             raise InvalidInput("error.quorum_council")
 
 
+#: The age below which guardian consent is asked when a rule does not say (the long-standing 14).
+DEFAULT_CONSENT_UNDER = 14
+
+
 @dataclass(frozen=True, slots=True)
 class EligibilityRules:
-    """Who may take part: a minimum age on the assembly date and the allowed categories."""
+    """Who may take part: a minimum age on the assembly date and the allowed categories.
+
+    Guardian consent is an age range of its own: ``min_age`` is the youngest who may take
+    part at all, and when ``guardian_consent_under_14`` is set, those from ``min_age`` up
+    to (not including) ``consent_under`` take part only with a guardian's consent. "From
+    12, under-14s with consent" is ``min_age=12, consent_under=14``. The switch keeps its
+    historical name because rules JSON written before ``consent_under`` existed carries it
+    (meaning "under 14"), and such rules must keep their meaning when read back.
+    """
 
     min_age: int = 14
     allowed: frozenset[Category] = field(default_factory=lambda: frozenset({Category.RESIDENT}))
     guardian_consent_under_14: bool = False
+    consent_under: int = DEFAULT_CONSENT_UNDER
+
+    @property
+    def guardian_consent(self) -> bool:
+        """True when some ages take part only with a guardian's consent."""
+        return self.guardian_consent_under_14
+
+    def needs_consent(self, age: int) -> bool:
+        """True when a person of ``age`` (already old enough to take part) needs consent."""
+        return self.guardian_consent_under_14 and age < self.consent_under
+
+    def validate(self) -> None:
+        """Refuse a consent range that admits nobody (consent age at or below the minimum)."""
+        if not 0 <= self.min_age <= 120:
+            raise InvalidInput("error.min_age")
+        if self.guardian_consent_under_14 and not self.min_age < self.consent_under <= 120:
+            raise InvalidInput(
+                "error.consent_range",
+                min_age=self.min_age,
+                consent_under=self.consent_under,
+            )
 
     def to_dict(self) -> dict[str, object]:
         return {
             "min_age": self.min_age,
             "allowed": sorted(c.value for c in self.allowed),
             "guardian_consent_under_14": self.guardian_consent_under_14,
+            "consent_under": self.consent_under,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EligibilityRules:
+        """Read stored rules; JSON without ``consent_under`` means consent under 14, as before."""
         allowed = data.get("allowed", [Category.RESIDENT.value])
         assert isinstance(allowed, list)
         min_age = data.get("min_age", 14)
         assert isinstance(min_age, int)
+        consent_under = data.get("consent_under", DEFAULT_CONSENT_UNDER)
+        assert isinstance(consent_under, int)
         return cls(
             min_age=min_age,
             allowed=frozenset(Category(c) for c in allowed),
             guardian_consent_under_14=bool(data.get("guardian_consent_under_14", False)),
+            consent_under=consent_under,
         )
 
 

@@ -7,8 +7,6 @@ from datetime import date
 
 from assembly_desk.domain.assembly import Category, EligibilityRules
 
-GUARDIAN_AGE = 14
-
 
 def age_on(birth: date, day: date) -> int:
     """Age in full years (만 나이) on ``day``; a 29 February birthday counts from 1 March."""
@@ -42,6 +40,8 @@ def judge(
         return Verdict(False, "reason.birth_future")
     if age < rules.min_age:
         return Verdict(False, "reason.age")
-    if rules.guardian_consent_under_14 and age < GUARDIAN_AGE and not guardian_consent:
+    # Consent is its own range above the minimum age (``rules.consent_under``), so a
+    # 13-year-old with consent takes part when the rules say "from 12, consent under 14".
+    if rules.needs_consent(age) and not guardian_consent:
         return Verdict(False, "reason.guardian", needs_guardian_consent=True)
     return Verdict(True)

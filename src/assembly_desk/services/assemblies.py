@@ -43,8 +43,7 @@ class AssemblySpec:
         text_rules.check_text(self.title.strip(), text_rules.TITLE_MAX, "field.assembly_title")
         text_rules.check_text(self.venue.strip(), text_rules.TITLE_MAX, "field.venue")
         text_rules.check_text(self.district.strip(), text_rules.DISTRICT_MAX, "field.district")
-        if not 0 <= self.rules.min_age <= 120:
-            raise InvalidInput("error.min_age")
+        self.rules.validate()
         if not self.rules.allowed:
             raise InvalidInput("error.no_category")
         self.quorum.validate()

@@ -37,6 +37,7 @@ from assembly_desk.domain.assembly import (
 )
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui import theme
+from assembly_desk.gui.setup.age_rule import AgeRuleEditor, layout_rows
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.assemblies import AssemblySpec
@@ -92,12 +93,11 @@ class SetupPage(QWidget):
         self.held_on.setDate(QDate.currentDate())
         self.venue = QLineEdit()
         self.district = QLineEdit()
-        self.min_age = QSpinBox()
-        self.min_age.setRange(0, 120)
-        self.min_age.setValue(14)
+        self.ages = AgeRuleEditor(self)
+        self.min_age = self.ages.min_age
         self.categories: dict[Category, QCheckBox] = {c: QCheckBox() for c in Category}
         self.categories[Category.RESIDENT].setChecked(True)
-        self.guardian = QCheckBox()
+        self.guardian = self.ages.guardian
         self.quorum_kind = QComboBox()
         for quorum_kind in QuorumKind:
             self.quorum_kind.addItem("", quorum_kind.value)
@@ -134,15 +134,15 @@ class SetupPage(QWidget):
         what.addRow(self.fixed_note)
         self.who = QGroupBox()
         who = QFormLayout(self.who)
-        self._who_labels = [QLabel() for _ in range(2)]
+        self._who_labels = [QLabel() for _ in range(3)]
         who.addRow(self._who_labels[0], self.min_age)
+        who.addRow(self._who_labels[2], layout_rows(self.ages))
         boxes = QVBoxLayout()
         for box in self.categories.values():
             boxes.addWidget(box)
         self.categories_box = QWidget()
         self.categories_box.setLayout(boxes)
         who.addRow(self._who_labels[1], self.categories_box)
-        who.addRow("", self.guardian)
         self.quorum = QGroupBox()
         quorum = QFormLayout(self.quorum)
         self._quorum_labels = [QLabel() for _ in range(3)]
@@ -244,19 +244,20 @@ class SetupPage(QWidget):
         self.district.setText(assembly.district)
         for widget in (self.kind, self.title, self.held_on, self.venue, self.district):
             widget.setEnabled(False)
-        self.min_age.setValue(assembly.rules.min_age)
+        self.ages.set_rules(assembly.rules)
         for category, box in self.categories.items():
             box.setChecked(category in assembly.rules.allowed)
-        self.guardian.setChecked(assembly.rules.guardian_consent_under_14)
         self.quorum_kind.setCurrentIndex(self.quorum_kind.findData(assembly.quorum.kind.value))
         self.quorum_value.setValue(assembly.quorum.value)
         self.council.setValue(assembly.quorum.council_members)
 
     def rules(self) -> EligibilityRules:
+        min_age, consent, consent_under = self.ages.values()
         return EligibilityRules(
-            min_age=self.min_age.value(),
+            min_age=min_age,
             allowed=frozenset(c for c, box in self.categories.items() if box.isChecked()),
-            guardian_consent_under_14=self.guardian.isChecked(),
+            guardian_consent_under_14=consent,
+            consent_under=consent_under,
         )
 
     def quorum_rule(self) -> QuorumRule:
@@ -327,9 +328,8 @@ class SetupPage(QWidget):
 
     def _mark_field(self, error: JobError) -> None:
         key = getattr(error.exception, "key", "")
-        target: QWidget | None = {
+        target: QWidget | None = self.ages.error_target(error.exception) or {
             "error.empty_title": self.title,
-            "error.min_age": self.min_age,
             "error.no_category": self.categories_box,
             "error.bad_date": self.held_on,
             "error.quorum_negative": self.quorum_value,
@@ -342,8 +342,8 @@ class SetupPage(QWidget):
 
     def _clear_error(self) -> None:
         self._error = None
-        for widget in (self.title, self.min_age, self.categories_box, self.held_on,
-                       self.quorum_value, self.council):  # fmt: skip
+        for widget in (self.title, self.min_age, self.ages.consent_under, self.categories_box,
+                       self.held_on, self.quorum_value, self.council):  # fmt: skip
             widget.setStyleSheet("")
 
     def _quorum_kind_changed(self) -> None:
@@ -374,10 +374,11 @@ class SetupPage(QWidget):
             label.setText(t(key))
         self._who_labels[0].setText(t("gui.setup.min_age"))
         self._who_labels[1].setText(t("gui.setup.categories"))
+        self._who_labels[2].setText(t("gui.setup.consent_label"))
         self._quorum_labels[0].setText(t("gui.setup.quorum_kind"))
         self._quorum_labels[1].setText(t("gui.setup.quorum_value"))
         self._quorum_labels[2].setText(t("gui.setup.council"))
-        self.min_age.setSuffix(t("gui.setup.unit_age"))
+        self.ages.retranslate()
         self.council.setSuffix(t("gui.setup.unit_people"))
         for index in range(self.kind.count()):
             self.kind.setItemText(index, t(f"kind.{self.kind.itemData(index)}"))
@@ -385,7 +386,6 @@ class SetupPage(QWidget):
             self.quorum_kind.setItemText(index, t(f"quorum.{self.quorum_kind.itemData(index)}"))
         for category, box in self.categories.items():
             box.setText(t(f"category.{category.value}"))
-        self.guardian.setText(t("gui.setup.guardian"))
         self.title.setPlaceholderText(t("gui.setup.title_placeholder"))
         self.district.setPlaceholderText(t("gui.setup.district_placeholder"))
         self.fixed_note.setText(t("gui.setup.fixed") if existing is not None else "")
