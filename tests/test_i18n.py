@@ -79,6 +79,42 @@ def test_switching_language() -> None:
         set_language("fr")
 
 
+# --- the language to start in: Korean unless the locale asks for English ---------------
+
+LOCALE_VARS = ("ASSEMBLY_DESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "ko"),  # nothing set at all
+        ({"LANG": "C.UTF-8"}, "ko"),  # a container or a fresh install
+        ({"LC_ALL": "C.utf8"}, "ko"),
+        ({"LANG": "C"}, "ko"),
+        ({"LANG": "POSIX"}, "ko"),
+        ({"LANG": "ko_KR.UTF-8"}, "ko"),
+        ({"LANG": "de_DE.UTF-8"}, "ko"),  # a language the program does not speak
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_GB"}, "en"),
+        ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}, "en"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "en_US.UTF-8"}, "ko"),  # LC_ALL wins, and names none
+        ({"LC_ALL": "ko_KR.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "ko"),
+        ({"ASSEMBLY_DESK_LANG": "en", "LANG": "C.UTF-8"}, "en"),
+    ],
+)
+def test_korean_is_the_default_unless_the_locale_asks_for_english(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    from assembly_desk.i18n import system_language
+
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr("sys.platform", "linux")
+    assert system_language() == expected
+
+
 # --- nothing a user reads bypasses the catalogue ----------------------------------------
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")

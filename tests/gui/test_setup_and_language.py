@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from assembly_desk.domain.assembly import Category, QuorumKind
+from assembly_desk.gui.app import use_qt_translations
 from assembly_desk.gui.main_window import DESK, SETUP, MainWindow
 from assembly_desk.i18n import language
 from assembly_desk.services import assemblies, status
@@ -102,3 +104,49 @@ def test_desk_name_can_be_changed_and_is_used_for_check_ins(
     wait_banner(qtbot, window.desk_page, "green")
     with db.uow() as uow:
         assert status.status(uow, seeded.assembly_id).per_desk == {"2층 입구": 1}
+
+
+def test_the_consent_range_is_edited_and_read_out_as_one_sentence(
+    qtbot: QtBot, window: MainWindow, seeded: Roll, db: Database
+) -> None:
+    page = window.setup_page
+    window.tabs.setCurrentIndex(SETUP)
+    qtbot.waitUntil(lambda: page.selected() is not None, timeout=WAIT_MS)
+    sentence = page.ages.sentence
+    assert sentence.text() == "만 14세부터 참여"
+    assert not page.ages.consent_under.isEnabled()
+    page.guardian.setChecked(True)  # with the minimum still 14, consent would admit nobody
+    assert "최소 나이를 낮추세요" in sentence.text()
+    page.save_button.click()
+    qtbot.waitUntil(lambda: "최소 나이를 낮추세요" in page.error.text(), timeout=WAIT_MS)
+    assert "border" in page.ages.consent_under.styleSheet()
+    page.min_age.setValue(12)
+    page.ages.consent_under.setValue(14)
+    assert sentence.text() == "만 12세부터 참여, 만 14세 미만은 보호자 동의 필요"
+    page.save_button.click()
+    qtbot.waitUntil(lambda: "저장" in page.saved_label.text(), timeout=WAIT_MS)
+    with db.uow() as uow:
+        rules = assemblies.get_assembly(uow, seeded.assembly_id).rules
+    assert (rules.min_age, rules.guardian_consent, rules.consent_under) == (12, True, 14)
+    page.load()  # read back from the database: the form shows the stored rule
+    qtbot.waitUntil(lambda: not page.ages.consent_under.styleSheet(), timeout=WAIT_MS)
+    assert page.guardian.isChecked() and page.ages.consent_under.value() == 14
+    assert sentence.text() == "만 12세부터 참여, 만 14세 미만은 보호자 동의 필요"
+    window.language_menu.actions_by_lang["en"].trigger()
+    assert sentence.text() == "Ages 12 and over take part; under-14s need a guardian's consent"
+    window.language_menu.actions_by_lang["ko"].trigger()
+
+
+def _cancel_text() -> str:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    return box.button(QDialogButtonBox.StandardButton.Cancel).text()
+
+
+def test_qt_own_buttons_speak_korean_once_its_catalogue_is_loaded(qapp: QApplication) -> None:
+    try:
+        assert use_qt_translations(qapp, "ko")
+        assert _cancel_text() == "취소"
+        assert not use_qt_translations(qapp, "en")
+        assert _cancel_text() == "Cancel"
+    finally:
+        use_qt_translations(qapp, "en")

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from assembly_desk.domain.errors import DeskError
@@ -24,7 +24,7 @@ from assembly_desk.gui.fonts import apply_korean_font
 from assembly_desk.gui.main_window import MainWindow
 from assembly_desk.gui.preferences import resolve_desk_name
 from assembly_desk.gui.widgets.language_menu import follow_language
-from assembly_desk.i18n import LANGUAGES, set_language, t
+from assembly_desk.i18n import LANGUAGES, language, on_language_change, set_language, t
 from assembly_desk.services.db_location import location_warning
 from assembly_desk.services.facade import Services
 
@@ -39,6 +39,45 @@ def _saved_language(settings: QSettings) -> None:
     saved = settings.value("language")
     if isinstance(saved, str) and saved in LANGUAGES:
         set_language(saved)
+
+
+#: Qt's own catalogues by our language; English needs none (Qt's source texts are English).
+_QT_CATALOGUES = {"ko": "qtbase_ko"}
+_qt_translator: QTranslator | None = None
+
+
+def use_qt_translations(app: QCoreApplication, lang: str) -> bool:
+    """Let Qt's own dialogs (file picker, OK/Cancel, 예/아니요) speak ``lang``.
+
+    Qt ships its translations with PySide6 (``qtbase_ko.qm`` under QLibraryInfo's
+    TranslationsPath); without loading one, every standard button stayed English in a
+    Korean window. Returns whether a catalogue is now installed. Buttons made before a
+    switch keep their text, so the window's own retranslation covers its widgets.
+    """
+    global _qt_translator
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    name = _QT_CATALOGUES.get(lang)
+    if name is None:
+        return False
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(name, folder):
+        return False
+    app.installTranslator(translator)
+    _qt_translator = translator
+    return True
+
+
+def follow_qt_translations(app: QCoreApplication) -> None:
+    """Load Qt's catalogue for the current language now and again at every switch."""
+    use_qt_translations(app, language())
+
+    def switched(lang: str) -> None:
+        use_qt_translations(app, lang)
+
+    on_language_change(switched)
 
 
 def _open(db_url: str | None) -> Services | None:
@@ -86,6 +125,7 @@ def run_gui(db_url: str | None, assembly_id: int | None, desk: str | None) -> in
     apply_korean_font(app)
     settings = QSettings()
     _saved_language(settings)
+    follow_qt_translations(app)
     services = _open(db_url)
     if services is None:
         return 2

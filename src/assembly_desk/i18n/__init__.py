@@ -22,6 +22,7 @@ import contextlib
 import json
 import locale
 import os
+import sys
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -49,20 +50,46 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+#: Locale names that name no language at all: they say nothing about the reader's language.
+_NO_LANGUAGE = ("C", "POSIX")
+
+
+def _locale_language(value: str) -> str | None:
+    """The supported language a POSIX locale name asks for (``en_GB.UTF-8`` → en), if any.
+
+    ``C``, ``POSIX`` and ``C.UTF-8`` (any spelling) name no language and give ``None``;
+    so does a language the program does not speak (``de_DE``).
+    """
+    name = value.split(".", 1)[0].split("@", 1)[0]
+    if name in _NO_LANGUAGE:
+        return None
+    lang = name.split("_", 1)[0].lower()
+    return lang if lang in LANGUAGES else None
+
+
 def system_language() -> str:
-    """The language to start in: ASSEMBLY_DESK_LANG, else the system locale, else Korean."""
+    """The language to start in: ASSEMBLY_DESK_LANG, else what the locale asks for, else Korean.
+
+    Korean first: a machine whose locale names no language (``C.UTF-8`` in a container or
+    on a fresh install, or nothing set) starts in Korean. Python's ``locale.getlocale()``
+    maps ``C.UTF-8`` to ``en_US`` and so turned such machines English; the environment is
+    read instead, in POSIX order: the first of LC_ALL, LC_MESSAGES, LANG that is set
+    decides. On Windows, where these are normally unset, the user's locale is asked.
+    """
     forced = os.environ.get("ASSEMBLY_DESK_LANG", "")
     if forced[:2] in LANGUAGES:
         return forced[:2]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            return "en" if value.startswith("en") else "ko"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "en" if loc.startswith("en") else "ko"
+        if value:
+            return _locale_language(value) or "ko"
+    if sys.platform == "win32":
+        try:
+            loc = locale.getlocale()[0] or ""
+        except ValueError:
+            loc = ""
+        return "en" if loc.lower().startswith("en") else "ko"
+    return "ko"
 
 
 def language() -> str:
