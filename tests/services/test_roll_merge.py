@@ -47,7 +47,9 @@ def _preview(db: Database, aid: int, path: Path) -> roll_merge.MergePlan:
         return roll_merge.preview_merge(uow, aid, path)
 
 
-def _merge(db: Database, aid: int, path: Path, plan: roll_merge.MergePlan) -> roll_merge.MergeReport:
+def _merge(
+    db: Database, aid: int, path: Path, plan: roll_merge.MergePlan
+) -> roll_merge.MergeReport:
     with db.uow() as uow:
         return roll_merge.merge_roll(uow, aid, path, FIXED_NOW, plan)
 
@@ -97,9 +99,12 @@ def test_merge_adds_new_changes_fields_keeps_codes_and_lists_missing(
     with any_db.uow() as uow:
         kim = people.get(uow, kim_id)
         assert kim is not None and (kim.address, kim.tong, kim.ban) == ("망원동 9", "8", "1")
-        assert uow.session.execute(
-            select(CheckInRow.person_id).where(CheckInRow.person_id == kim_id)
-        ).scalar_one() == kim_id  # the check-in survived the move
+        assert (
+            uow.session.execute(
+                select(CheckInRow.person_id).where(CheckInRow.person_id == kim_id)
+            ).scalar_one()
+            == kim_id
+        )  # the check-in survived the move
         st = status.status(uow, aid)
         published = audit_log.entries(uow)
         official = audit_log.official_entries(uow)
@@ -115,9 +120,7 @@ def test_merge_adds_new_changes_fields_keeps_codes_and_lists_missing(
     assert private["missing"] == [before["박철수"][0]]
 
 
-def test_a_column_absent_or_a_cell_left_empty_changes_nobody(
-    db: Database, tmp_path: Path
-) -> None:
+def test_a_column_absent_or_a_cell_left_empty_changes_nobody(db: Database, tmp_path: Path) -> None:
     aid = _first_roll(db, tmp_path)
     poorer = write_csv(
         tmp_path / "names_only.csv",

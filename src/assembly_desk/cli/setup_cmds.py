@@ -1,13 +1,12 @@
-"""Before the day: ``assembly create``, ``roll import``, ``roll register``, ``cards``."""
+"""Before the day: ``assembly create``, ``cards``, ``ballots`` (the roll: ``cli.roll_cmd``)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, assembly_id, db_from, print_json
+from assembly_desk.cli.common import EXIT_OK, assembly_id, db_from, print_json
 from assembly_desk.domain.assembly import (
-    DEFAULT_CONSENT_UNDER,
     AssemblyKind,
     Category,
     EligibilityRules,
@@ -15,7 +14,7 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies, cards, print_ballots, roll
+from assembly_desk.services import assemblies, cards, print_ballots
 from assembly_desk.services.clock import utc_now
 
 
@@ -30,16 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     create.add_argument("--venue", default="")
     create.add_argument("--district", default="", help=t("cli.help.district"))
-    create.add_argument("--min-age", type=int, default=14, help=t("cli.help.min_age"))
+    create.add_argument("--min-age", type=int, default=14)
     create.add_argument(
         "--allow",
         default=Category.RESIDENT.value,
         help=t("cli.help.allow", values=",".join(c.value for c in Category)),
     )
     create.add_argument("--guardian-consent", action="store_true", help=t("cli.help.guardian"))
-    create.add_argument(
-        "--guardian-consent-under", type=int, metavar="AGE", help=t("cli.help.guardian_under")
-    )
     quorum = create.add_mutually_exclusive_group()
     quorum.add_argument("--quorum-number", type=int)
     quorum.add_argument("--quorum-percent", type=int)
@@ -49,13 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing = asm_sub.add_parser("list", help=t("cli.help.assembly_list"))
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_list)
-
-    rl = sub.add_parser("roll", help=t("cli.help.roll"))
-    rl_sub = rl.add_subparsers(dest="action", required=True)
-    imp = rl_sub.add_parser("import", help=t("cli.help.roll_import"))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run"))
-    imp.set_defaults(func=_import)
 
     cds = sub.add_parser("cards", help=t("cli.help.cards"))
     cds.add_argument("--out", type=Path, required=True)
@@ -75,22 +64,6 @@ def _parse_categories(text: str) -> frozenset[Category]:
         raise SystemExit(t("cli.bad_category", value=text)) from exc
 
 
-def _rules(args: argparse.Namespace) -> EligibilityRules:
-    """``--guardian-consent`` asks consent under 14; ``--guardian-consent-under`` names the age.
-
-    A consent age at or below ``--min-age`` (``--guardian-consent`` with the default 14)
-    is refused by the rules' own check with a message saying how to fix it, instead of
-    creating an assembly where consent admits nobody.
-    """
-    under = args.guardian_consent_under
-    return EligibilityRules(
-        args.min_age,
-        _parse_categories(args.allow),
-        guardian_consent_under_14=args.guardian_consent or under is not None,
-        consent_under=DEFAULT_CONSENT_UNDER if under is None else under,
-    )
-
-
 def _create(args: argparse.Namespace) -> int:
     if args.quorum_percent is not None:
         quorum = QuorumRule(QuorumKind.PERCENT_OF_ROLL, args.quorum_percent)
@@ -106,7 +79,7 @@ def _create(args: argparse.Namespace) -> int:
         held_on=assemblies.parse_date(args.date),
         venue=args.venue,
         district=args.district,
-        rules=_rules(args),
+        rules=EligibilityRules(args.min_age, _parse_categories(args.allow), args.guardian_consent),
         quorum=quorum,
     )
     db = db_from(args)
@@ -125,31 +98,6 @@ def _list(args: argparse.Namespace) -> int:
     else:
         for a in items:
             print(f"{a.id}\t{a.held_on.isoformat()}\t{a.title}")
-    return EXIT_OK
-
-
-def _import(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    preview = roll.preview_import(args.file)
-    print(t("cli.import_preview", rows=preview.total_rows, encoding=preview.encoding))
-    for header, field in preview.mapping.items():
-        print(f"  {header} → {t('field.' + field) if field else t('cli.ignored')}")
-    for notice in preview.notices:  # e.g. a hidden sheet that was not read
-        print(t("import.notices", text=notice.message()))
-    if args.dry_run:
-        for problem in preview.problems:
-            print(problem.message())
-        return EXIT_OK if preview.ok else EXIT_ERROR
-    try:
-        with db.uow() as uow:
-            report = roll.import_roll(uow, aid, args.file, utc_now(), preview=preview)
-    except roll.ImportRejected as rejected:
-        for problem in rejected.problems:
-            print(problem.message())
-        print(rejected.message())
-        return EXIT_ERROR
-    print(t("cli.imported", count=report.imported, eligible=report.eligible))
     return EXIT_OK
 
 

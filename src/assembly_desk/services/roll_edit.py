@@ -179,7 +179,9 @@ def correct_person(
     checked_in = people.checked_in_ids(uow, assembly_id)
     if not changes:
         return Corrected(_entry(row, checked_in), ())
-    fields = tuple(sorted(changes))
+    fields = tuple(
+        sorted(_FIELD_OF.get(k, k) for k in changes if k not in ("eligible", "ineligible_reason"))
+    )
     people.update(uow, person_id, {**changes, "name_key": values["name_key"]})
     roll.add_eligible(uow, assembly_id, int(verdict.eligible) - int(row.eligible))
     audit_log.append(
@@ -195,6 +197,10 @@ def correct_person(
     assert fresh is not None
     uow.session.refresh(fresh)
     return Corrected(_entry(fresh, checked_in), fields)
+
+
+#: Column names as the user knows the fields (``field.*`` catalogue keys).
+_FIELD_OF = {"phone_last4": "phone"}
 
 
 def _pick(new: _T | None, old: _T) -> _T:

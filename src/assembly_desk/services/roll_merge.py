@@ -37,6 +37,7 @@ from assembly_desk.domain import text_rules
 from assembly_desk.domain.assembly import Assembly, Category
 from assembly_desk.domain.eligibility import judge
 from assembly_desk.domain.errors import Refused
+from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
 from assembly_desk.persistence.models import PersonRow
@@ -261,6 +262,19 @@ def merge_roll(
         eligible_total,
         plan.preview.file_sha256,
     )
+
+
+def shown(field: str, value: str) -> str:
+    """A ``FieldChange`` value as the preview shows it (category named, phone masked)."""
+    if not value:
+        return t("roll_merge.empty")
+    if field == "category":
+        return t(f"category.{value}")
+    if field == "guardian_consent":
+        return t("roll_merge.export.yes" if value == "Y" else "roll_merge.export.no")
+    if field == "phone":
+        return "****" + value
+    return value
 
 
 # -- matching -------------------------------------------------------------------------------
