@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assembly_desk.cli.common import EXIT_OK, assembly_id, db_from, print_json
 from assembly_desk.domain.assembly import (
+    DEFAULT_CONSENT_UNDER,
     AssemblyKind,
     Category,
     EligibilityRules,
@@ -29,13 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     create.add_argument("--venue", default="")
     create.add_argument("--district", default="", help=t("cli.help.district"))
-    create.add_argument("--min-age", type=int, default=14)
+    create.add_argument("--min-age", type=int, default=14, help=t("cli.help.min_age"))
     create.add_argument(
         "--allow",
         default=Category.RESIDENT.value,
         help=t("cli.help.allow", values=",".join(c.value for c in Category)),
     )
     create.add_argument("--guardian-consent", action="store_true", help=t("cli.help.guardian"))
+    create.add_argument(
+        "--guardian-consent-under", type=int, metavar="AGE", help=t("cli.help.guardian_under")
+    )
     quorum = create.add_mutually_exclusive_group()
     quorum.add_argument("--quorum-number", type=int)
     quorum.add_argument("--quorum-percent", type=int)
@@ -64,6 +68,22 @@ def _parse_categories(text: str) -> frozenset[Category]:
         raise SystemExit(t("cli.bad_category", value=text)) from exc
 
 
+def _rules(args: argparse.Namespace) -> EligibilityRules:
+    """``--guardian-consent`` asks consent under 14; ``--guardian-consent-under`` names the age.
+
+    A consent age at or below ``--min-age`` (``--guardian-consent`` with the default 14)
+    is refused by the rules' own check with a message saying how to fix it, instead of
+    creating an assembly where consent admits nobody.
+    """
+    under = args.guardian_consent_under
+    return EligibilityRules(
+        args.min_age,
+        _parse_categories(args.allow),
+        guardian_consent_under_14=args.guardian_consent or under is not None,
+        consent_under=DEFAULT_CONSENT_UNDER if under is None else under,
+    )
+
+
 def _create(args: argparse.Namespace) -> int:
     if args.quorum_percent is not None:
         quorum = QuorumRule(QuorumKind.PERCENT_OF_ROLL, args.quorum_percent)
@@ -79,7 +99,7 @@ def _create(args: argparse.Namespace) -> int:
         held_on=assemblies.parse_date(args.date),
         venue=args.venue,
         district=args.district,
-        rules=EligibilityRules(args.min_age, _parse_categories(args.allow), args.guardian_consent),
+        rules=_rules(args),
         quorum=quorum,
     )
     db = db_from(args)
