@@ -23,7 +23,7 @@ from assembly_desk.domain.eligibility import Verdict, age_on
 from assembly_desk.domain.errors import NotFound
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import RollPreview
-from assembly_desk.services import assemblies, offline_queue, roll
+from assembly_desk.services import assemblies, cards, offline_queue, roll, roll_edit, roll_merge
 from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
@@ -35,7 +35,7 @@ from assembly_desk.services.offline_queue import (
     SendReport,
     is_unreachable,
 )
-from assembly_desk.services.search import SearchHit
+from assembly_desk.services.search import SearchHit, SearchIndex
 from assembly_desk.services.status import Status, status
 
 
@@ -222,11 +222,56 @@ class DeskService:
         return WalkInAnswer(registration, scan)
 
     def preview_import(self, path: Path) -> RollPreview:
-        return roll.preview_import(path)
+        """The preview, with how many of its people are eligible once an assembly is open."""
+        if self.assembly_id is None:
+            return roll.preview_import(path)
+        with self.db.uow() as uow:
+            return roll_merge.preview_for_assembly(uow, self.assembly_id, path)
 
     def import_roll(self, path: Path, preview: RollPreview | None) -> roll.ImportReport:
         with self.db.uow() as uow:
             return roll.import_roll(uow, self._require_assembly(), path, utc_now(), preview=preview)
+
+    def preview_merge(self, path: Path) -> roll_merge.MergePlan:
+        with self.db.uow() as uow:
+            return roll_merge.preview_merge(uow, self._require_assembly(), path)
+
+    def merge_roll(self, path: Path, plan: roll_merge.MergePlan) -> roll_merge.MergeReport:
+        with self.db.uow() as uow:
+            report = roll_merge.merge_roll(uow, self._require_assembly(), path, utc_now(), plan)
+        self._forget_search()
+        return report
+
+    def list_roll(self, flt: roll_edit.RollFilter) -> list[roll_edit.RollEntry]:
+        with self.db.uow() as uow:
+            return roll_edit.list_roll(uow, self._require_assembly(), flt)
+
+    def correct_person(
+        self, person_id: int, correction: roll_edit.Correction
+    ) -> roll_edit.Corrected:
+        with self.db.uow() as uow:
+            done = roll_edit.correct_person(
+                uow, self._require_assembly(), person_id, correction, self.desk, utc_now()
+            )
+        if done.fields:
+            self._forget_search()
+        return done
+
+    def export_roll(self, path: Path) -> int:
+        with self.db.uow() as uow:
+            return roll_edit.export_roll(uow, self._require_assembly(), path)
+
+    def write_card(self, person_id: int, path: Path) -> cards.CardsResult:
+        with self.db.uow() as uow:
+            return cards.write_card(uow, self._require_assembly(), person_id, path)
+
+    def _forget_search(self) -> None:
+        """Names and phones changed: this desk's index is rebuilt at its next search.
+
+        The index only grows by new roll ids, so it would not notice a corrected name.
+        """
+        if self._session is not None and self.assembly_id is not None:
+            self._session.index = SearchIndex(self.assembly_id)
 
     # -- set-up --------------------------------------------------------------------------
     def list_assemblies(self) -> list[Assembly]:
