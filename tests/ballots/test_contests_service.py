@@ -24,9 +24,9 @@ def test_create_and_read_back_every_field(db: Database) -> None:
         again = contests.get_contest(uow, contest.id)
     assert again == contest
     assert again.state is PollState.DRAFT
-    assert again.definition == budget()
+    assert again.definition == budget().normalised()  # the rule stored explicit
     _aid2, scored, _ = setup(db, score(), open_=False)
-    assert scored.definition == score()
+    assert scored.definition == score().normalised()
 
 
 def test_names_are_trimmed_and_nfc(db: Database) -> None:

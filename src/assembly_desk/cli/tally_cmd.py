@@ -6,7 +6,8 @@
     the public lot: the commitment is printed for the room before counting.
 ``assembly-desk tally rule CONTEST ...`` / ``tally count CONTEST [--seed S] [--json]`` /
 ``tally ready CONTEST``
-    the counting rule (before the close), the count with every round, the release.
+    the counting rule (of a draft: it is frozen when the poll opens), the count with
+    every round, the release.
 ``assembly-desk export-bundle --out DIR [--contest ID ...] --key F.pem ...``
     the signed tally bundle; witnesses add theirs later with ``bundle sign``.
 
@@ -20,6 +21,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from, fail
 from assembly_desk.cli.count_options import (
@@ -69,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rule.add_argument("contest", type=int)
     rule.add_argument("--method", default="")
     add_count_options(rule, RULE_OPTIONS)
-    rule.set_defaults(func=_rule)
+    # No --seats: the contest's default (a 1인 N표 contest elects N).
+    rule.set_defaults(func=_rule, seats=None)
     cnt = tal_sub.add_parser("count", help=t("tally.help.count"))
     cnt.add_argument("contest", type=int)
     cnt.add_argument("--seed", help=t("tally.help.seed_text"))
@@ -164,17 +167,20 @@ def _rule(args: argparse.Namespace) -> int:
     except OptionUsage as error:
         print(t("cli.error", message=str(error)), file=sys.stderr)
         return EXIT_ERROR
-    rule = tally.CountRule(
-        method=args.method,
-        seats=args.seats,
-        threshold=args.threshold,
-        base=args.base,
-        trim=args.trim,
-        criteria_weights=weights,
-        tie_priority=names(args.tie_order) or (),
-    )
     try:
         with _opened(args) as db, db.uow() as uow:
+            # The options this command has replace the stored ones; the rest (quorum,
+            # ranked-paper rules, budget options, panel weights) stay as the form set them.
+            rule = replace(
+                tally.get_rule(uow, args.contest),
+                method=args.method,
+                seats=args.seats,
+                threshold=args.threshold,
+                base=args.base,
+                trim=args.trim,
+                criteria_weights=weights,
+                tie_priority=names(args.tie_order) or (),
+            )
             saved = tally.configure_count(uow, args.contest, rule, utc_now())
     except Refused as error:
         return fail(error, EXIT_REFUSED)

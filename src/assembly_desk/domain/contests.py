@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from assembly_desk.domain.contest_rules import CountRule, check_rule, resolved
 from assembly_desk.domain.errors import InvalidInput, Refused
 
 MAX_OPTIONS = 200
 MAX_NAME = 200
+MAX_DESCRIPTION = 2000
 MAX_SCORE = 1000
 
 
@@ -91,6 +93,8 @@ class ContestDefinition:
     ``max_choices``: choose_n's N; for ranked, how many ranks may be filled (0 = all).
     ``max_score``: score contests without criteria; with criteria each has its own maximum.
     ``budget_cap``: budget contests; the total cost of the chosen projects may not exceed it.
+    ``description``: a motion's text (yes/no only), shown on the station and the paper.
+    ``rules``: how it is counted (``contest_rules``); frozen with the rest at opening.
     """
 
     title: str
@@ -101,6 +105,8 @@ class ContestDefinition:
     max_score: int = 10
     budget_cap: int = 0
     scope: VoterScope = VoterScope.CHECKED_IN
+    description: str = ""
+    rules: CountRule = field(default_factory=CountRule)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -154,6 +160,11 @@ class ContestDefinition:
                     raise InvalidInput("contest.bad_cost")
         if self.ballot_type is not BallotType.SCORE and self.criteria:
             raise InvalidInput("contest.bad_criteria")
+        if self.description and self.ballot_type is not BallotType.YES_NO:
+            raise InvalidInput("contest_rules.description_motion_only")
+        if len(self.description) > MAX_DESCRIPTION:
+            raise InvalidInput("contest_rules.description_too_long", max=MAX_DESCRIPTION)
+        check_rule(self, self.rules)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the audit log and the tally manifest (integers and text only)."""
@@ -166,11 +177,13 @@ class ContestDefinition:
             "max_score": self.max_score,
             "budget_cap": self.budget_cap,
             "scope": self.scope.value,
+            "description": self.description,
+            "rules": resolved(self, self.rules).to_dict(),
         }
 
     def normalised(self) -> ContestDefinition:
-        """Names and title trimmed, so " A" and "A" are one option."""
-        return ContestDefinition(
+        """Names and title trimmed, so " A" and "A" are one option; the rule made explicit."""
+        plain = ContestDefinition(
             title=_nfc(self.title.strip()),
             ballot_type=self.ballot_type,
             options=tuple(Option(_nfc(o.name.strip()), o.cost) for o in self.options),
@@ -179,7 +192,19 @@ class ContestDefinition:
             max_score=self.max_score,
             budget_cap=self.budget_cap,
             scope=self.scope,
+            description=_nfc(self.description.replace("\r\n", "\n").strip()),
         )
+        rule = replace(
+            self.rules,
+            tie_priority=tuple(_nfc(n.strip()) for n in self.rules.tie_priority),
+            criteria_weights=_nfc_keys(self.rules.criteria_weights),
+            group_weights=_nfc_keys(self.rules.group_weights),
+        )
+        return replace(plain, rules=resolved(plain, rule))
+
+
+def _nfc_keys(weights: Any) -> Any:
+    return None if weights is None else {_nfc(str(k).strip()): v for k, v in weights.items()}
 
 
 @dataclass(frozen=True, slots=True)

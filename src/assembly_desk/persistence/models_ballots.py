@@ -48,6 +48,9 @@ class ContestRow(Base):
     max_score: Mapped[int] = mapped_column(Integer, default=10)
     budget_cap: Mapped[int] = mapped_column(BigInteger, default=0)
     criteria_json: Mapped[str] = mapped_column(Text, default="[]")
+    # A motion's text, and the counting rule (domain.contest_rules), frozen at opening.
+    description: Mapped[str] = mapped_column(Text, default="")
+    rules_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

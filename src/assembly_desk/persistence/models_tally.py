@@ -4,9 +4,9 @@ Why these live in their own tables rather than on ``contest``:
 
 * ``tally_signer`` / ``signature_policy`` belong to the assembly: the chair and each
   witness register a public key once, and every exported bundle lists them.
-* ``contest_tally`` holds what the count of one contest needs beyond the ballot paper:
-  the counting rule (method, seats, threshold, tie priority), fixed before the poll
-  closes; the tie-break seed's commitment (shown to the room before counting) and the
+* ``contest_tally`` holds what the count of one contest needs beyond its definition
+  (whose counting rule lives on ``contest.rules_json`` since r0008, frozen at opening):
+  the tie-break seed's commitment (shown to the room before counting) and the
   seed revealed at the count; the options the count ran with and its result JSON, so
   the projector can show it and an export can prove the ballots still give the same
   result.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assembly_desk.persistence.models import Base
@@ -55,21 +55,13 @@ class SignaturePolicyRow(Base):
 
 
 class ContestTallyRow(Base):
-    """The counting rule, seed and result of one contest (one row per contest, on demand)."""
+    """The seed and result of one contest (one row per contest, on demand)."""
 
     __tablename__ = "contest_tally"
 
     contest_id: Mapped[int] = mapped_column(
         ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True
     )
-    # The rule, set before the poll closes. Empty method = the ballot type's default.
-    method: Mapped[str] = mapped_column(String(16), default="")
-    seats: Mapped[int] = mapped_column(Integer, default=1)
-    threshold: Mapped[str] = mapped_column(String(16), default="simple")
-    base: Mapped[str] = mapped_column(String(16), default="valid")
-    trim: Mapped[bool] = mapped_column(Boolean, default=False)
-    criteria_weights_json: Mapped[str] = mapped_column(Text, default="null")
-    tie_priority_json: Mapped[str] = mapped_column(Text, default="[]")
     # The public lot: commitment before counting, seed revealed at the count.
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
     seed: Mapped[str | None] = mapped_column(Text)

@@ -1,7 +1,9 @@
 """Contests and their polls: define in draft, open and close by the chair.
 
 A definition may change only while the contest is a draft; from the moment the poll opens
-it is frozen (``Refused("contest.frozen")``), and the audit log keeps its hash. Opening
+it is frozen (``Refused("contest.frozen")``), and the audit log keeps its hash. The
+definition includes the counting rule and a motion's text, so both are frozen with it
+and a rule chosen while ballots are cast cannot happen. Opening
 and closing need the chair's passphrase, kept per assembly as a scrypt hash. The audit
 log records each transition with counts (ballots issued, ballots stored), never a cast.
 """
@@ -15,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assembly_desk.audit.canonical import canonical_hash
+from assembly_desk.counting.methods import DUPLICATE_RULES, OVERVOTE_RULES, SKIPPED_RULES
 from assembly_desk.domain import text_rules
+from assembly_desk.domain.contest_rules import CountRule
 from assembly_desk.domain.contests import (
     BallotType,
     Contest,
@@ -75,7 +79,29 @@ def definition_of(uow: UnitOfWork, row: ContestFields) -> ContestDefinition:
         max_score=row.max_score,
         budget_cap=int(row.budget_cap),
         scope=VoterScope(row.scope),
+        description=row.description or "",
+        rules=CountRule.from_dict(json.loads(row.rules_json or "{}")),
     )
+
+
+def check_definition(defn: ContestDefinition) -> None:
+    """Everything a definition must satisfy before it is stored (normalised first).
+
+    The ranked-paper rules are words of the counting layer, so they are checked against
+    its lists here rather than in the domain.
+    """
+    defn.validate()
+    text_rules.check_contest_texts(defn)
+    for line in defn.description.split("\n"):
+        text_rules.check_text(line, text_rules.TITLE_MAX * 10, "field.contest_description")
+    rule = defn.rules
+    skipped_ok = rule.skipped in SKIPPED_RULES or (
+        rule.skipped.isdigit() and rule.skipped.isascii() and int(rule.skipped) >= 1
+    )
+    if rule.overvote not in OVERVOTE_RULES or rule.duplicates not in DUPLICATE_RULES:
+        raise InvalidInput("contest_rules.bad_slip_rule")
+    if not skipped_ok:
+        raise InvalidInput("contest_rules.bad_slip_rule")
 
 
 def _panel(uow: UnitOfWork, contest_id: int) -> frozenset[int]:
@@ -110,6 +136,8 @@ def _write_definition(uow: UnitOfWork, row: ContestRow, defn: ContestDefinition)
     row.max_choices = defn.max_choices
     row.max_score = defn.max_score
     row.budget_cap = defn.budget_cap
+    row.description = defn.description
+    row.rules_json = json.dumps(defn.rules.to_dict(), ensure_ascii=False, sort_keys=True)
     row.criteria_json = json.dumps(
         [{"name": c.name, "max_score": c.max_score} for c in defn.criteria], ensure_ascii=False
     )
@@ -122,8 +150,7 @@ def create_contest(
     """A new contest in draft."""
     get_assembly(uow, assembly_id)
     defn = definition.normalised()
-    defn.validate()
-    text_rules.check_contest_texts(defn)
+    check_definition(defn)
     row = contest_rows.add(
         uow,
         assembly_id=assembly_id,
@@ -154,14 +181,24 @@ def _draft_row(uow: UnitOfWork, contest_id: int) -> ContestRow:
     return row
 
 
+def update_definition(
+    uow: UnitOfWork, row: ContestRow, definition: ContestDefinition
+) -> ContestDefinition:
+    """Normalise, check and write a draft row's definition (the caller logs and commits)."""
+    if row.state != PollState.DRAFT.value:
+        raise Refused("contest.frozen")
+    defn = definition.normalised()
+    check_definition(defn)
+    _write_definition(uow, row, defn)
+    return defn
+
+
 def update_contest(
     uow: UnitOfWork, contest_id: int, definition: ContestDefinition, now: datetime
 ) -> Contest:
     """Change a draft's definition; refused once the poll has opened."""
     row = _draft_row(uow, contest_id)
-    defn = definition.normalised()
-    defn.validate()
-    _write_definition(uow, row, defn)
+    defn = update_definition(uow, row, definition)
     if defn.scope is not VoterScope.PANEL:
         contest_rows.replace_panel(uow, row.id, ())
     audit_log.append(uow, "contest.updated", {"contest": row.id, "definition": defn.to_dict()}, now)
@@ -247,7 +284,11 @@ def poll_counts(uow: UnitOfWork, contest_id: int) -> PollCounts:
 
 
 def definition_digest(defn: ContestDefinition) -> str:
-    """SHA-256 of the canonical definition: logged at open, so a later change would show."""
+    """SHA-256 of the canonical definition: logged at open, so a later change would show.
+
+    The definition carries the motion's text and the counting rule, so the digest proves
+    the rule a count used is the one fixed before the first ballot.
+    """
     return canonical_hash(defn.to_dict())
 
 
@@ -269,6 +310,7 @@ def open_poll(uow: UnitOfWork, contest_id: int, passphrase: str, now: datetime) 
             "assembly": row.assembly_id,
             "contest": row.id,
             "definition_sha256": definition_digest(defn),
+            "rules": defn.to_dict()["rules"],
             **poll_counts(uow, row.id).to_dict(),
         },
         now,

@@ -47,6 +47,10 @@ class ContestFields(Protocol):
     def budget_cap(self) -> int: ...
     @property
     def criteria_json(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def rules_json(self) -> str: ...
 
 
 def find(uow: UnitOfWork, contest_id: int, lock: Lock = None) -> ContestRow | None:
@@ -97,6 +101,8 @@ def add(
     max_score: int,
     budget_cap: int,
     created_at: datetime,
+    description: str = "",
+    rules_json: str = "{}",
 ) -> ContestRow:
     """A new contest row, flushed so it has its id (options are written separately)."""
     row = ContestRow(
@@ -109,6 +115,8 @@ def add(
         max_score=max_score,
         budget_cap=budget_cap,
         criteria_json="[]",
+        description=description,
+        rules_json=rules_json,
         created_at=created_at,
     )
     uow.session.add(row)

@@ -1,8 +1,7 @@
-"""Each contest's count: its rule, seed and result (``contest_tally``), and what a bundle needs.
+"""Each contest's count: its seed and result (``contest_tally``), and what a bundle needs.
 
-A contest has no ``contest_tally`` row until something about its count is set; the row
-is then made with the default rule (``get_or_create``), so "no row" and "the default
-rule" read the same. Results hold totals and rounds only, never a ballot or a person.
+A contest has no ``contest_tally`` row until a seed is committed or it is counted (its
+counting rule is on the contest row itself).
 """
 
 from __future__ import annotations
@@ -20,19 +19,10 @@ def get(uow: UnitOfWork, contest_id: int) -> ContestTallyRow | None:
 
 
 def get_or_create(uow: UnitOfWork, contest_id: int) -> ContestTallyRow:
-    """The contest's tally row, made (with the default rule, flushed) when there is none."""
+    """The contest's tally row, made (empty, flushed) when there is none."""
     row = get(uow, contest_id)
     if row is None:
-        row = ContestTallyRow(
-            contest_id=contest_id,
-            method="",
-            seats=1,
-            threshold="simple",
-            base="valid",
-            trim=False,
-            criteria_weights_json="null",
-            tie_priority_json="[]",
-        )
+        row = ContestTallyRow(contest_id=contest_id)
         uow.session.add(row)
         uow.session.flush()
     return row

@@ -27,6 +27,7 @@ from assembly_desk.counting import (
     count,
     to_json_dict,
 )
+from assembly_desk.domain.contest_rules import resolved
 from assembly_desk.domain.contests import BallotType, ContestDefinition, PollState
 from assembly_desk.domain.errors import InvalidInput, Refused
 from assembly_desk.persistence import ballot_store
@@ -38,7 +39,7 @@ from assembly_desk.services import audit_log, signers, status
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.contests import contest_row, definition_of
 from assembly_desk.services.tally.lot import clean_seed, reveal
-from assembly_desk.services.tally.rules import CountRule, contest_key, method_for, rule_of
+from assembly_desk.services.tally.rules import contest_key, method_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,40 +62,53 @@ def options_for(
     uow: UnitOfWork,
     crow: ContestRow,
     defn: ContestDefinition,
-    rule: CountRule,
     seed: str | None,
 ) -> tuple[str, CountOptions]:
-    """The ballot type and rule turned into a counting method and its options."""
+    """The contest's frozen rule turned into a counting method and its options."""
+    rule = resolved(defn, defn.rules)
     method = method_for(defn, rule)
+    seats = rule.seats or 1
     tie = TieRule(priority=rule.tie_priority, seed=seed, backwards=True)
     names = defn.names
     match defn.ballot_type:
         case BallotType.YES_NO:
             present = eligible = None
-            if rule.base in ("present", "eligible"):
+            if rule.base in ("present", "eligible") or rule.quorum is not None:
                 st = status.status(uow, crow.assembly_id)
                 present, eligible = st.checked_in, st.eligible
             options = CountOptions(
                 threshold=rule.threshold,
                 base=rule.base,
-                present=present if rule.base == "present" else None,
+                present=present if rule.base == "present" or rule.quorum is not None else None,
                 eligible=eligible if rule.base == "eligible" else None,
+                quorum=rule.quorum,
                 tie=tie,
             )
         case BallotType.CHOOSE_N:
             options = CountOptions(
-                seats=rule.seats, max_choices=defn.max_choices, candidates=names, tie=tie
+                seats=seats,
+                max_choices=defn.max_choices if method == "choose" else None,
+                candidates=names,
+                tie=tie,
             )
         case BallotType.RANKED:
-            options = CountOptions(seats=rule.seats, candidates=names, tie=tie)
+            options = CountOptions(
+                seats=seats,
+                candidates=names,
+                tie=tie,
+                overvote=rule.overvote,
+                skipped=rule.skipped,
+                duplicates=rule.duplicates,
+            )
         case BallotType.SCORE:
             weights: Mapping[str, int | Fraction] | None = rule.criteria_weights
             if weights is None and defn.criteria:
                 weights = {c.name: 1 for c in defn.criteria}
             options = CountOptions(
-                seats=rule.seats,
+                seats=seats,
                 candidates=names,
                 criteria_weights=weights,
+                group_weights=rule.group_weights,
                 trim=rule.trim,
                 tie=tie,
             )
@@ -103,6 +117,9 @@ def options_for(
                 candidates=names,
                 costs={o.name: o.cost for o in defn.options},
                 budget=defn.budget_cap,
+                satisfaction=rule.satisfaction,
+                increment=rule.increment if rule.completion in ("add1", "add1-greedy") else None,
+                greedy=rule.completion in ("add1-greedy", "greedy"),
                 tie=tie,
             )
     return method, options
@@ -152,7 +169,7 @@ def count_contest(
     else:
         used_seed = None
     defn = definition_of(uow, crow)
-    method, options = options_for(uow, crow, defn, rule_of(row), used_seed)
+    method, options = options_for(uow, crow, defn, used_seed)
     selections = [sel for _id, sel in stored_selections(uow, contest_id)]
     result = run(method, selections, options)
     policy = signers.policy_for(uow, crow.assembly_id)
