@@ -11,7 +11,7 @@ import os
 import sys
 
 from assembly_desk import __version__
-from assembly_desk.cli.common import fail
+from assembly_desk.cli.common import EXIT_ERROR, fail
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import LANGUAGES, set_language, system_language, t
 
@@ -20,7 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     from assembly_desk.cli import (
         audit_cmd,
         bundle_cmd,
+        cast_cmd,
+        contest_cmd,
         count_cmd,
+        count_entry_cmd,
         demo_cmd,
         door_cmds,
         roll_cmd,
@@ -42,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     auditor.set_defaults(func=_auditor)
     setup_cmds.register(sub)
     door_cmds.register(sub)
+    contest_cmd.register(sub)  # contest create|list|show|open|close, chair passphrase set
+    cast_cmd.register(sub)
+    count_entry_cmd.register(sub)  # count-entry create|batches|enter|compare|resolve|commit
     audit_cmd.register(sub)
     demo_cmd.register(sub)
     count_cmd.register(sub)
@@ -62,7 +68,7 @@ def _has_screen() -> bool:
 def _gui(args: argparse.Namespace) -> int:
     if not _has_screen():
         print(t("cli.no_screen"))
-        return 0
+        return 0  # the bare command's hint (how to try it headless), not a failure
     from assembly_desk.gui.app import run_gui
 
     return run_gui(db_url=args.db, assembly_id=args.assembly, desk=args.desk)
@@ -70,8 +76,9 @@ def _gui(args: argparse.Namespace) -> int:
 
 def _auditor(args: argparse.Namespace) -> int:
     if not _has_screen():
-        print(t("cli.no_screen_auditor"))
-        return 0
+        # Asked for a window by name: without a screen that is a failure a script must see.
+        print(t("cli.error", message=t("cli.no_screen_auditor")), file=sys.stderr)
+        return EXIT_ERROR
     from assembly_desk.gui.auditor.launch import run_auditor
 
     return run_auditor(args.bundle)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED, db_from, fail, print_json
+from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED, fail, print_json, services_from
 from assembly_desk.domain.errors import NotFound
 from assembly_desk.i18n import t
-from assembly_desk.services import audit_log
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,10 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    with db.uow() as uow:
-        report = audit_log.verify(uow)
-        sealed = audit_log.sealed_count(uow)
+    check = services_from(args).audit.verify()
+    report, sealed = check.report, check.sealed
     if args.json:
         print_json(
             {
@@ -54,10 +51,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> int:
-    db = db_from(args)
+    services = services_from(args)
     try:
-        with db.uow() as uow:
-            seal = audit_log.open_seal(uow, args.seq)
+        seal = services.audit.open_seal(args.seq)
     except NotFound as error:
         return fail(error)
     if seal is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zipfile
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -308,12 +309,49 @@ def run_bundle_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sign_refusal(folder: Path) -> str | None:
+    """Why ``folder`` cannot be signed as it is, in the current language; None if it can.
+
+    Checked before any passphrase is asked: a zip (a folder is signed in place, and a zip
+    cannot be changed in place), a path that is not a bundle folder, and a bundle that does
+    not verify (nobody should sign a tally they have not recounted; only the signatures the
+    policy still lacks may be missing).
+    """
+    if folder.is_file() and zipfile.is_zipfile(folder):
+        return t("fronts.sign.zip", path=str(folder), folder=str(folder.with_suffix("")))
+    if not folder.is_dir():
+        return t("fronts.sign.not_folder", path=str(folder))
+    report = verify_bundle(folder)
+    if report.exit_code == EXIT_UNREADABLE:
+        failures = report.failures
+        detail = failures[0].detail() if failures else ""
+        return t("fronts.sign.unreadable", detail=detail)
+    blocking = [c for c in report.checks if not c.ok and c.name != "policy"]
+    if blocking:
+        details = "; ".join(c.detail() for c in blocking)
+        return t("fronts.sign.does_not_verify", details=details)
+    return None
+
+
+def _already_signed(folder: Path, public: str) -> bool:
+    tally = json.loads(read_small_file(folder / "tally.json", LIMITS.files["tally.json"]))
+    return any(
+        isinstance(old, dict) and old.get("public_key") == public
+        for old in tally.get("signatures", [])
+    )
+
+
 def run_bundle_sign(args: argparse.Namespace) -> int:
+    folder = Path(args.bundle)
     try:
+        refusal = _sign_refusal(folder)
+        if refusal is not None:
+            _error(refusal)
+            return EXIT_REFUSED
         key, _ = load_with_sidecar(key_file(args.key, args.key_passphrase_file))
         # Read like verify reads: a link or FIFO planted in the folder must not hang signing.
         manifest = json.loads(
-            read_small_file(Path(args.bundle) / "manifest.json", LIMITS.files["manifest.json"])
+            read_small_file(folder / "manifest.json", LIMITS.files["manifest.json"])
         )
         policy = SignaturePolicy.from_dict(manifest["policy"])
         public = public_key_hex(key)
@@ -321,11 +359,14 @@ def run_bundle_sign(args: argparse.Namespace) -> int:
         if info is None:
             _error(t("bundle.not_a_signer", fingerprint=fingerprint(public)))
             return EXIT_REFUSED
-        record = add_signature(args.bundle, key, info)
+        if _already_signed(folder, public):
+            _error(t("fronts.sign.already", name=info.name, fingerprint=info.fingerprint))
+            return EXIT_REFUSED
+        record = add_signature(folder, key, info, check=False)  # verified just above
     except (BundleError, BundleUnreadable) as error:
         _error(str(error))
         return EXIT_REFUSED
-    except DeskError as error:  # key files, sidecars
+    except DeskError as error:  # key files, sidecars, no terminal for the passphrase
         _error(error.message())
         return EXIT_ERROR
     except (OSError, ValueError, KeyError) as error:

@@ -4,20 +4,25 @@ A connection lost in the middle of a command (the server restarted, the venue ne
 dropped) ends it with exit 2 and one plain message: the unit of work turns any connection
 loss into ``DatabaseUnreachable``, which ``main`` prints through ``fail`` like every other
 ``DeskError``; a transaction cut short was rolled back by the server. The command line
-reaches the database only through services (``Database.uow`` and the use cases).
+reaches the database only through the services facade (``services_from``): the same
+``Services`` object the window is handed, so a command and a screen run the same use case.
+Secrets (a chair's passphrase) come from a file or a terminal prompt that does not echo;
+without either the command says so instead of failing on an empty standard input.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from typing import Any
 
-from assembly_desk.domain.errors import DeskError
+from assembly_desk.domain.errors import DeskError, InvalidInput
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade import Services
 from assembly_desk.services.offline_queue import DatabaseUnreachable, bound_waits, is_unreachable
 
 EXIT_OK = 0
@@ -39,10 +44,42 @@ def db_from(args: argparse.Namespace) -> Database:
     return db
 
 
+def services_from(args: argparse.Namespace) -> Services:
+    """The use cases of ``--db``, the object the window gets, opened as ``db_from`` opens."""
+    return Services(db_from(args))
+
+
 def assembly_id(db: Database, args: argparse.Namespace) -> int:
     """The assembly the command is about: ``--assembly``, else the newest."""
-    with db.uow() as uow:
-        return assemblies.get_assembly(uow, getattr(args, "assembly", None)).id
+    return Services(db).setup.assembly_id(getattr(args, "assembly", None))
+
+
+def desk_name(args: argparse.Namespace) -> str:
+    """The desk a command checks in at: ``--desk``, else ``ASSEMBLY_DESK_DESK``, else cli."""
+    return getattr(args, "desk", None) or os.environ.get("ASSEMBLY_DESK_DESK") or "cli"
+
+
+def read_secret(prompt: str, passphrase_file: str | None) -> str:
+    """A passphrase from ``passphrase_file`` (its first line) or typed, never echoed.
+
+    Without a terminal there is nobody to type it: ``InvalidInput("fronts.no_terminal")``
+    says to give the file, where ``getpass`` would read an empty stdin and end in EOFError.
+    """
+    if passphrase_file:
+        try:
+            with open(passphrase_file, encoding="utf-8-sig") as handle:
+                lines = handle.read().splitlines()
+        except OSError as error:
+            raise InvalidInput(
+                "fronts.passphrase_file_unreadable", path=passphrase_file, error=error.strerror
+            ) from None
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise InvalidInput("fronts.no_terminal")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise InvalidInput("fronts.no_terminal") from None
 
 
 def fail(error: DeskError, code: int = EXIT_ERROR) -> int:

@@ -1,4 +1,10 @@
-"""``assembly-desk demo``: a whole sample assembly, headless, in a folder of its own."""
+"""``assembly-desk demo``: a whole sample assembly, headless, in a folder of its own.
+
+With ``--db`` the demo runs in the database given, which must be empty: it refuses one
+that already holds an assembly rather than mixing invented people into a real roll.
+The scan summary counts each person once: a double read answered again is a ``repeat``,
+and the check-in the script undoes is shown, so the summary adds up to the status line.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ from pathlib import Path
 
 from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED
 from assembly_desk.i18n import t
-from assembly_desk.services.database import open_database
-from assembly_desk.services.demo import run_demo
+from assembly_desk.services.checkin import ScanResult
+from assembly_desk.services.facade import Services
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,9 +33,22 @@ def _demo(args: argparse.Namespace) -> int:
     db_path = out / "demo.sqlite3"
     if args.db is None and db_path.exists():
         db_path.unlink()
-    db = open_database(args.db or f"sqlite:///{db_path}")
-    report = run_demo(db, out, residents=args.residents, seed=args.seed, say=print)
-    outcomes = Counter(result.outcome.value for _code, result in report.scans)
+    services = Services.open(args.db or f"sqlite:///{db_path}")
+    try:
+        return _run(services, args, out)
+    finally:
+        services.close()
+
+
+def _kind(result: ScanResult) -> str:
+    return "repeat" if result.repeat else result.outcome.value
+
+
+def _run(services: Services, args: argparse.Namespace, out: Path) -> int:
+    report = services.setup.run_demo(out, residents=args.residents, seed=args.seed, say=print)
+    outcomes = Counter(_kind(result) for _code, result in report.scans)
+    if report.undone:
+        outcomes["undone"] = report.undone
     print(t("demo.scans", summary=", ".join(f"{k}={v}" for k, v in sorted(outcomes.items()))))
     for code, result in report.scans[-4:]:
         who = result.person.name if result.person else "—"
@@ -53,5 +72,4 @@ def _demo(args: argparse.Namespace) -> int:
         verdict = t("tally.demo.valid" if exit_code == 0 else "tally.demo.invalid")
         print(t("tally.demo.bundle", path=str(path), verdict=verdict, code=exit_code))
     print(t("demo.files", path=str(out.resolve())))
-    db.dispose()
     return EXIT_OK if report.audit_ok and report.bundles_ok else EXIT_REFUSED

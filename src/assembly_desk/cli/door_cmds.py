@@ -1,20 +1,32 @@
-"""On the day, headless: ``checkin``, ``undo``, ``search``, ``status``."""
+"""On the day, headless: ``checkin``, ``undo``, ``search``, ``status``.
+
+``checkin`` takes a card code (as a scanner types it) or ``--person ID`` (a roll id, as
+the desk's search list checks someone in who forgot their card). Both go through the
+facade's door, the same rules and audit events as the window's desk.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 
-from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED, assembly_id, db_from, print_json
+from assembly_desk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    desk_name,
+    print_json,
+    services_from,
+)
 from assembly_desk.i18n import t
-from assembly_desk.services import status as status_service
+from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import local_hhmm
-from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.facade import DoorService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     chk = sub.add_parser("checkin", help=t("cli.help.checkin"))
-    chk.add_argument("code")
+    who = chk.add_mutually_exclusive_group(required=True)
+    who.add_argument("code", nargs="?")
+    who.add_argument("--person", type=int, help=t("fronts.help.checkin_person"))
     chk.add_argument("--json", action="store_true")
     chk.set_defaults(func=_checkin)
     undo = sub.add_parser("undo", help=t("cli.help.undo"))
@@ -29,14 +41,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     st.set_defaults(func=_status)
 
 
-def _session(args: argparse.Namespace) -> DeskSession:
-    db = db_from(args)
-    desk = args.desk or os.environ.get("ASSEMBLY_DESK_DESK") or "cli"
-    return DeskSession(db, assembly_id(db, args), desk)
+def _door(args: argparse.Namespace) -> DoorService:
+    services = services_from(args)
+    return services.door(services.setup.assembly_id(args.assembly), desk_name(args))
 
 
 def _checkin(args: argparse.Namespace) -> int:
-    result = _session(args).scan(args.code)
+    door = _door(args)
+    result: ScanResult = (
+        door.check_in(args.person) if args.person is not None else door.scan(args.code)
+    )
     if args.json:
         print_json(
             {
@@ -54,13 +68,13 @@ def _checkin(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    _session(args).undo(args.person, args.reason)
+    _door(args).undo(args.person, args.reason)
     print(t("cli.undone", id=args.person))
     return EXIT_OK
 
 
 def _search(args: argparse.Namespace) -> int:
-    hits = _session(args).search(args.query)
+    hits = _door(args).search(args.query)
     for hit in hits:
         p = hit.person
         state = t("cli.in_at", time=local_hhmm(hit.checked_in_at)) if hit.checked_in_at else ""
@@ -71,9 +85,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    with db.uow() as uow:
-        st = status_service.status(uow, getattr(args, "assembly", None))
+    st = _door(args).status()
     if args.json:
         print_json(st.to_json())
         return EXIT_OK

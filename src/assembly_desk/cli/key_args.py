@@ -2,23 +2,36 @@
 
 Shared by ``bundle create``, ``bundle sign``, ``keys create`` and ``export-bundle`` so the
 rule is the same everywhere: one passphrase file per key, one for all keys, or none (each
-key's passphrase is asked for, never echoed).
+key's passphrase is asked for, never echoed). Without a terminal there is nobody to ask:
+the command stops with ``fronts.no_terminal_key`` naming the option to use, instead of
+``getpass`` reading an empty stdin and ending in an EOFError.
 """
 
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Sequence
 
+from assembly_desk.domain.errors import InvalidInput
 from assembly_desk.i18n import t
 from assembly_desk.services.bundle_export import KeyFile, read_passphrase_file
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise InvalidInput("fronts.no_terminal_key")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise InvalidInput("fronts.no_terminal_key") from None
 
 
 def key_file(path: str, passphrase_file: str | None) -> KeyFile:
     """One key and its passphrase."""
     if passphrase_file:
         return KeyFile(path, read_passphrase_file(passphrase_file))
-    return KeyFile(path, getpass.getpass(t("bundle.passphrase_prompt", name=path)))
+    return KeyFile(path, _ask(t("bundle.passphrase_prompt", name=path)))
 
 
 def key_files(paths: Sequence[str], passphrase_files: Sequence[str]) -> list[KeyFile]:
@@ -36,8 +49,8 @@ def new_passphrase(name: str, passphrase_file: str | None) -> str:
     """The passphrase for a new key: from the file, or typed twice and compared."""
     if passphrase_file:
         return read_passphrase_file(passphrase_file)
-    first = getpass.getpass(t("bundle.passphrase_prompt", name=name))
-    second = getpass.getpass(t("bundle.passphrase_again"))
+    first = _ask(t("bundle.passphrase_prompt", name=name))
+    second = _ask(t("bundle.passphrase_again"))
     if first != second:
         raise ValueError(t("bundle.passphrase_mismatch"))
     return first

@@ -37,6 +37,7 @@ from assembly_desk.domain.contests import (
     Option,
     VoterScope,
 )
+from assembly_desk.domain.errors import Refused
 from assembly_desk.i18n import t
 from assembly_desk.importers.synthetic import generate_sample_csv
 from assembly_desk.persistence.repositories import checkins, people
@@ -71,6 +72,7 @@ class DemoReport:
     commitments: list[tuple[str, str]] = field(default_factory=list)
     tallies: list[tally.CountResult] = field(default_factory=list)
     bundles: list[tuple[Path, int]] = field(default_factory=list)
+    undone: int = 0  # check-ins the scripted morning took back (present = admitted - undone)
     """Each exported bundle and the exit code of verifying it (0 = valid)."""
 
     @property
@@ -101,7 +103,15 @@ def run_demo(
     seed: int = 2026,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> DemoReport:
-    """Create, import, print cards, and run a scripted morning at two desks."""
+    """Create, import, print cards, and run a scripted morning at two desks.
+
+    Refused (``fronts.demo.db_not_empty``) on a database that already holds an assembly: the
+    demo adds a sample assembly, 300 invented people and closed polls, which must never
+    land beside a real roll.
+    """
+    with db.uow() as uow:
+        if assemblies.list_assemblies(uow):
+            raise Refused("fronts.demo.db_not_empty", url=db.url)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     with db.uow() as uow:
@@ -145,6 +155,7 @@ def run_demo(
         )
     report.scans.append((walk_in.card_code, desks[0].scan(walk_in.card_code)))
     desks[0].undo(arriving[1].id, "잘못된 사람을 선택함 (demo)")
+    report.undone += 1
     with db.uow() as uow:
         report.status = status.status(uow, assembly.id)
     run_votes(db, assembly.id, out_dir, rng, report, say)

@@ -11,21 +11,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from assembly_desk.services.database import Database, open_database
+from assembly_desk.services.facade.audit import AuditService
 from assembly_desk.services.facade.count_entry import CountEntryService
 from assembly_desk.services.facade.desk import DeskService
+from assembly_desk.services.facade.door import DoorService
 from assembly_desk.services.facade.polls import PollsService
+from assembly_desk.services.facade.printing import PrintingService
 from assembly_desk.services.facade.results import ResultsService
+from assembly_desk.services.facade.setup import SetupService
 from assembly_desk.services.facade.station import StationService
 
 
 class Services:
-    """The use cases of one database: the desk, polls, count entry, results, stations."""
+    """The use cases of one database: set-up, the desk, polls, count entry, results,
+    stations, printing and the audit chain — for the window and the command line alike."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.setup = SetupService(db)
         self.polls = PollsService(db)
         self.count_entry = CountEntryService(db)
         self.results = ResultsService(db)
+        self.printing = PrintingService(db)
+        self.audit = AuditService(db)
 
     @classmethod
     def open(cls, url: str | None = None, box_dir: Path | None = None) -> Services:
@@ -41,6 +49,10 @@ class Services:
         """The door's use cases for the desk named ``desk`` (one per window)."""
         return DeskService(self._db, desk)
 
+    def door(self, assembly_id: int, desk: str) -> DoorService:
+        """The door's use cases for a one-off command (no offline queue, no thread check)."""
+        return DoorService(self._db, assembly_id, desk)
+
     def station(self, assembly_id: int) -> StationService:
         """The voting station's use cases for one assembly."""
         return StationService(self._db, assembly_id)
@@ -51,10 +63,14 @@ class Services:
 
 
 __all__ = [
+    "AuditService",
     "CountEntryService",
     "DeskService",
+    "DoorService",
     "PollsService",
+    "PrintingService",
     "ResultsService",
     "Services",
+    "SetupService",
     "StationService",
 ]
