@@ -100,3 +100,20 @@ def test_checked_in_person_shows_the_time_in_the_list(
     times = {row_texts(h)[1]: row_texts(h)[4] for h in desk.results.hits}
     assert "입장" in times["1980.03"]
     assert times["1992.11"] == ""
+
+
+def test_initials_that_find_nobody_are_echoed_as_typed(
+    qtbot: QtBot, desk: DeskPage, seeded: Roll
+) -> None:
+    desk.field.clock = StepClock(0.2)
+    ime_commits(desk, "ㅁㄴㅇㄹ")
+    expected = "‘ㅁㄴㅇㄹ’(으)로 찾은 사람이 없습니다"
+    qtbot.waitUntil(lambda: desk.results.caption.text() == expected, timeout=WAIT_MS)
+
+
+def test_initials_arriving_as_conjoining_jamo_still_find_both(
+    qtbot: QtBot, desk: DeskPage, seeded: Roll
+) -> None:
+    desk.field.clock = StepClock(0.2)
+    ime_commits(desk, "\u1100\u1106\u1109")  # ㄱㅁㅅ in the form NFKC gives
+    qtbot.waitUntil(lambda: len(desk.results.hits) == 2, timeout=WAIT_MS)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from assembly_desk.domain.assembly import Category, QuorumKind, QuorumRule
-from assembly_desk.domain.errors import InvalidInput
+from assembly_desk.domain.errors import InvalidInput, NotFound
 from assembly_desk.i18n import t
 from assembly_desk.services import audit_log, status
 from assembly_desk.services.checkin import Colour, Outcome
@@ -253,3 +253,56 @@ def test_rules_change_recomputes_eligibility_and_is_audited(db: Database) -> Non
     assert result.outcome is Outcome.CHECKED_IN
     with db.uow() as uow:
         assert "settings.changed" in [e["kind"] for e in audit_log.entries(uow)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "says", "not_says"),
+    [
+        ("", "비어 있습니다", "확인 숫자"),
+        ("abc", "‘abc’은(는) 카드 번호가 아닙니다", "확인 숫자"),
+        ("ㅁㄴㅇㄹ", "‘ㅁㄴㅇㄹ’은(는) 카드 번호가 아닙니다", "확인 숫자"),
+        ("1234", "너무 짧습니다(4자리)", "확인 숫자"),
+        ("7" * 500, "너무 깁니다(500자리)", "7777777777"),
+        ("12345678901", "확인 숫자가 맞지 않습니다", "자리"),
+    ],
+)
+def test_each_malformed_code_gets_its_own_message(
+    db: Database, typed: str, says: str, not_says: str
+) -> None:
+    aid = make_assembly(db)
+    result = DeskSession(db, aid, "d", Clock()).scan(typed)
+    assert result.outcome is Outcome.MISTYPED and result.colour is Colour.RED
+    assert says in result.detail()
+    assert not_says not in result.detail()
+    assert "\u1106" not in result.detail()  # never echoed as conjoining jamo
+
+
+def test_undo_of_someone_not_on_the_roll_says_so(db: Database) -> None:
+    aid = make_assembly(db)
+    kim = add_person(db, aid, "김민수")
+    desk = DeskSession(db, aid, "d", Clock())
+    with pytest.raises(NotFound) as unknown:
+        desk.undo(999, "잘못 누름")
+    assert unknown.value.key == "error.person_not_found"
+    assert "명부에 없는" in unknown.value.message()
+    with pytest.raises(NotFound) as not_in:
+        desk.undo(kim.person.id, "잘못 누름")
+    assert not_in.value.key == "error.not_checked_in"
+
+
+def test_the_command_line_says_what_is_wrong_with_a_code_and_with_an_undo(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assembly_desk.cli import main
+    from assembly_desk.services.database import open_database
+
+    database = open_database(sqlite_url)
+    make_assembly(database)
+    database.dispose()
+    assert main(["--db", sqlite_url, "checkin", "1234"]) == 1
+    out = capsys.readouterr().out
+    assert "너무 짧습니다(4자리)" in out and "확인 숫자" not in out
+    assert main(["--db", sqlite_url, "--lang", "en", "checkin", "abc"]) == 1
+    assert "‘abc’ is not a card code" in capsys.readouterr().out
+    assert main(["--db", sqlite_url, "undo", "999", "--reason", "잘못 누름"]) == 2
+    assert "명부에 없는 사람입니다 (999)" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from enum import StrEnum
 
 RANDOM_DIGITS = 10
 CODE_LENGTH = RANDOM_DIGITS + 1
@@ -40,6 +41,33 @@ def damm_digit(digits: str) -> int:
 def is_valid(code: str) -> bool:
     """True when ``code`` (normalised, digits only) carries a correct check digit."""
     return len(code) == CODE_LENGTH and code.isascii() and code.isdigit() and damm_digit(code) == 0
+
+
+class CodeProblem(StrEnum):
+    """What is wrong with something offered as a card code, each said in its own words.
+
+    One "check digit" message for everything told a volunteer who typed four digits, or
+    whose scanner read a web address, to look for a slip of one digit.
+    """
+
+    EMPTY = "empty"
+    NOT_DIGITS = "not_digits"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    CHECK_DIGIT = "check_digit"
+
+
+def problem(code: str) -> CodeProblem | None:
+    """Why the normalised ``code`` is not a card code, or ``None`` when it is one."""
+    if not code:
+        return CodeProblem.EMPTY
+    if not (code.isascii() and code.isdigit()):
+        return CodeProblem.NOT_DIGITS
+    if len(code) < CODE_LENGTH:
+        return CodeProblem.TOO_SHORT
+    if len(code) > CODE_LENGTH:
+        return CodeProblem.TOO_LONG
+    return None if damm_digit(code) == 0 else CodeProblem.CHECK_DIGIT
 
 
 def new_code() -> str:

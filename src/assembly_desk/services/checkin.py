@@ -85,11 +85,47 @@ class ScanResult:
             case Outcome.NOT_ON_ROLL:
                 return t("scan.detail.not_on_roll", lang)
             case Outcome.MISTYPED:
-                return t("scan.detail.mistyped", lang, code=self.params.get("code", ""))
+                return t(_MISTYPED_DETAIL[self._code_problem()], lang, **self.params)
         return ""
+
+    def _code_problem(self) -> card_code.CodeProblem:
+        try:
+            return card_code.CodeProblem(self.params.get("problem", ""))
+        except ValueError:  # a result kept from before problems were told apart
+            return card_code.CodeProblem.CHECK_DIGIT
 
     def _hhmm(self) -> str:
         return local_hhmm(self.checked_in_at) if self.checked_in_at else ""
+
+
+_MISTYPED_DETAIL = {
+    card_code.CodeProblem.EMPTY: "scan.detail.code_empty",
+    card_code.CodeProblem.NOT_DIGITS: "scan.detail.code_not_digits",
+    card_code.CodeProblem.TOO_SHORT: "scan.detail.code_too_short",
+    card_code.CodeProblem.TOO_LONG: "scan.detail.code_too_long",
+    card_code.CodeProblem.CHECK_DIGIT: "scan.detail.mistyped",
+}
+#: How much of a text that is no card code is echoed back (a scanned web address is long).
+_ECHO_MAX = 40
+
+
+def mistyped(text: str) -> ScanResult | None:
+    """The answer to a text that is no card code, or ``None`` when it is one.
+
+    Needs no database, so a typo is answered even offline. What is echoed is what was
+    typed (trimmed), not its normalised form: NFKC turns the compatibility jamo a Korean
+    keyboard types (ㅁ) into conjoining jamo (ᄆ), which look broken on screen.
+    """
+    code = card_code.normalise(text)
+    found = card_code.problem(code)
+    if found is None:
+        return None
+    shown = code if found is card_code.CodeProblem.CHECK_DIGIT else text.strip()
+    if len(shown) > _ECHO_MAX:
+        shown = shown[: _ECHO_MAX - 1] + "…"
+    return ScanResult(
+        Outcome.MISTYPED, params={"code": shown, "problem": found.value, "length": str(len(code))}
+    )
 
 
 def find_by_code(uow: UnitOfWork, assembly_id: int, code: str) -> PersonRow | None:
@@ -102,9 +138,10 @@ def check_in_by_code(
 ) -> ScanResult:
     """A scanned or typed card code: check digit first, then the roll, then the rules."""
     check_desk_name(desk)
+    refused = mistyped(text)
+    if refused is not None:
+        return refused
     code = card_code.normalise(text)
-    if not card_code.is_valid(code):
-        return ScanResult(Outcome.MISTYPED, params={"code": code})
     row = find_by_code(uow, assembly_id, code)
     if row is None:
         return ScanResult(Outcome.NOT_ON_ROLL)
@@ -247,6 +284,10 @@ def undo_check_in(
     """
     if not reason.strip():
         raise InvalidInput("error.undo_reason")
+    person = people.get(uow, person_id)
+    if person is None or person.assembly_id != assembly_id:
+        # "not checked in" would send the volunteer looking for a check-in of nobody.
+        raise NotFound("error.person_not_found", id=person_id)
     done = checkins.of_person(uow, assembly_id, person_id)
     if done is None:
         raise NotFound("error.not_checked_in", id=person_id)

@@ -23,7 +23,7 @@ from datetime import datetime
 from assembly_desk.domain import card_code
 from assembly_desk.persistence.unit_of_work import UnitOfWork, UnitOfWorkSource
 from assembly_desk.services import checkin
-from assembly_desk.services.checkin import Outcome, ScanResult
+from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.offline_queue import DatabaseUnreachable, OfflineQueue, QueuedScan
 from assembly_desk.services.search import SearchHit, SearchIndex, search
@@ -117,9 +117,10 @@ class DeskSession:
             if last_code == code and (now - at).total_seconds() < REPEAT_WINDOW_SECONDS:
                 return replace(last, repeat=True)
         answer: ScanResult | QueuedScan
-        if not card_code.is_valid(code):
+        refused = checkin.mistyped(text)
+        if refused is not None:
             # The check digit needs no database: a typo is answered even offline.
-            answer = ScanResult(Outcome.MISTYPED, params={"code": code})
+            answer = refused
         elif keep and self._recently_offline(now):
             answer = self._keep(code, now)
         else:

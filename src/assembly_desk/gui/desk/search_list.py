@@ -169,7 +169,8 @@ class ResultsList(QWidget):
         elif not self._searched:
             self.caption.setText(t("gui.results.hint"))
         elif not self._hits:
-            self.caption.setText(t("search.none"))
+            # Echo the query as typed (ㅁㄴㅇㄹ), so the volunteer sees what was searched.
+            self.caption.setText(t("search.none_for", query=self._query))
         elif len(self._hits) == 1:
             self.caption.setText(t("gui.results.one"))
         else:
