@@ -70,7 +70,7 @@ def fill(page: PollsPage, form: ContestForm) -> None:
 
 
 def states(page: PollsPage) -> list[str]:
-    return [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
+    return [page.table.item(r, 3).text() for r in range(page.table.rowCount())]
 
 
 def test_the_tab_and_the_passphrase(qtbot: QtBot, window: MainWindow, page: PollsPage) -> None:
@@ -112,14 +112,14 @@ def test_draft_open_refused_edit_close(
     settle(qtbot, window)
     assert page.message.text() == t("gui.polls.saved", title="주민자치회 위원 선출")
     assert page.table.rowCount() == 1 and states(page) == ["초안"]
-    assert page.table.item(0, 3).text() == "0" and page.table.item(0, 4).text() == "0"
+    assert page.table.item(0, 4).text() == "0" and page.table.item(0, 5).text() == "0"
     assert page.editing is not None and page.selected_row() is not None
     contest_id = page.editing
 
     page.title_edit.setText("주민자치회 위원 선출 (수정)")  # a draft may change
     page.save_button.click()
     settle(qtbot, window)
-    assert page.table.item(0, 0).text() == "주민자치회 위원 선출 (수정)"
+    assert page.table.item(0, 1).text() == "주민자치회 위원 선출 (수정)"
     assert page.open_button.isEnabled() and not page.close_button.isEnabled()
 
     answer(page, "틀린 암호예요")

@@ -2,8 +2,10 @@
 
 Only the fields the chosen ballot type uses are shown (options for all but 찬반, the
 number of marks for 1인 N표 and ranked ballots, criteria for score sheets, a cap for
-budgets, the panel's card codes for a panel vote). The text ⇄ definition rules are in
-``polls.form``; this widget only holds and shows what the chair types.
+budgets, the panel's card codes for a panel vote, a motion's text for 찬반), then the
+counting rule (``polls.rules_editor``) with the sentence that reads it back. The
+text ⇄ definition rules are in ``polls.form``; this widget only holds and shows what the
+chair types.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from assembly_desk.domain.contests import BallotType, VoterScope
-from assembly_desk.gui.polls.form import ContestForm
+from assembly_desk.domain.errors import DeskError
+from assembly_desk.gui.polls.form import ContestForm, to_definition
+from assembly_desk.gui.polls.rules_editor import RulesEditor
 from assembly_desk.i18n import t
+from assembly_desk.services.tally.wording import rules_sentence
 
 
 def _text_box(max_height: int = 0) -> QPlainTextEdit:
@@ -44,6 +49,9 @@ class ContestEditor(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title_edit = QLineEdit()
+        self.description_edit = _text_box(120)
+        self.rules = RulesEditor()
+        self._marks = 1  # the number of marks last shown, for seats that follow it
         self.type_combo = QComboBox()
         for kind in BallotType:
             self.type_combo.addItem("", kind)
@@ -64,6 +72,7 @@ class ContestEditor(QGroupBox):
         for key, field in (
             ("title", self.title_edit),
             ("type", self.type_combo),
+            ("description", self.description_edit),
             ("options", self.options_edit),
             ("max_choices", self.max_choices),
             ("criteria", self.criteria_edit),
@@ -76,7 +85,17 @@ class ContestEditor(QGroupBox):
             label.setWordWrap(True)
             self.labels[key] = label
             self.form.addRow(label, field)
+        self.form.addRow(self.rules)
         self.form.addRow(self.save_button)
+        self.max_choices.valueChanged.connect(self._marks_changed)
+        for signal in (
+            self.options_edit.textChanged,
+            self.criteria_edit.textChanged,
+            self.budget_cap.textChanged,
+            self.title_edit.textChanged,
+            *self.rules.changes(),
+        ):
+            signal.connect(self.rules_changed)  # type: ignore[attr-defined]
 
     def retranslate(self) -> None:
         self.save_button.setText(t("gui.polls.save"))
@@ -86,6 +105,7 @@ class ContestEditor(QGroupBox):
             self.scope_combo.setItemText(i, t(f"gui.polls.scope.{self.scope_combo.itemData(i)}"))
         for key, label in self.labels.items():
             label.setText(t(f"gui.polls.field.{key}"))
+        self.rules.retranslate()
         self.type_changed()
 
     def load_form(self, form: ContestForm) -> None:
@@ -98,7 +118,11 @@ class ContestEditor(QGroupBox):
         self.budget_cap.setText(form.budget_cap)
         self.scope_combo.setCurrentIndex(self.scope_combo.findData(form.scope))
         self.panel_edit.setPlainText(form.panel_codes)
+        self.description_edit.setPlainText(form.description)
+        self._marks = form.max_choices
         self.type_changed()
+        self.rules.load(form.rules)
+        self.rules_changed()
 
     def form_values(self) -> ContestForm:
         return ContestForm(
@@ -111,7 +135,26 @@ class ContestEditor(QGroupBox):
             budget_cap=self.budget_cap.text(),
             scope=VoterScope(self.scope_combo.currentData()),
             panel_codes=self.panel_edit.toPlainText(),
+            description=self.description_edit.toPlainText(),
+            rules=self.rules.values(),
         )
+
+    def _marks_changed(self, marks: int) -> None:
+        """Seats that equalled the number of marks follow it (1인 N표 elects N by default)."""
+        if self.rules.seats.value() == self._marks:
+            self.rules.seats.setValue(marks)
+        self._marks = marks
+        self.rules_changed()
+
+    def rules_changed(self) -> None:
+        """Offer the methods the paper allows and read the rule back in a sentence."""
+        try:
+            defn = to_definition(self.form_values())
+        except DeskError as error:
+            self.rules.show_sentence(error.message())
+            return
+        self.rules.offer_methods(defn)
+        self.rules.show_sentence(rules_sentence(defn.normalised()))
 
     def type_changed(self) -> None:
         """Show only the fields the chosen ballot type uses."""
@@ -127,6 +170,7 @@ class ContestEditor(QGroupBox):
             "max_score": kind is BallotType.SCORE,
             "budget_cap": kind is BallotType.BUDGET,
             "panel": panel,
+            "description": kind is BallotType.YES_NO,
         }
         fields: dict[str, QWidget] = {
             "options": self.options_edit,
@@ -135,6 +179,7 @@ class ContestEditor(QGroupBox):
             "max_score": self.max_score,
             "budget_cap": self.budget_cap,
             "panel": self.panel_edit,
+            "description": self.description_edit,
         }
         for key, field in fields.items():
             self.form.setRowVisible(field, visible[key])
@@ -146,3 +191,5 @@ class ContestEditor(QGroupBox):
         self.labels["max_choices"].setText(
             t("gui.polls.field.max_ranks" if ranked else "gui.polls.field.max_choices")
         )
+        self.rules.show_for(kind)
+        self.rules_changed()

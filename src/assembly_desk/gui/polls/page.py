@@ -1,7 +1,8 @@
 """안건·투표: the chair's poll console — contests, their state and turnout, open and close.
 
-The list shows each contest with its state (초안 / 진행 중 / 마감) and two numbers: ballots
-issued and ballots stored. The editor beside it defines a draft; saving an open contest
+The list shows each contest with its number (the id the ``ballots`` and ``tally``
+commands take), its state (초안 / 진행 중 / 마감) and two numbers: ballots issued and
+ballots stored. The editor beside it defines a draft; saving an open contest
 is sent to the service anyway and its refusal ("투표가 시작된 안건은 수정할 수 없습니다")
 is shown, so the rule lives in one place. Opening and closing ask for the chair's
 passphrase each time (password echo) and show the service's answer — wrong passphrase,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -38,8 +40,9 @@ from assembly_desk.services.facade.polls import Console, PollRow, PollsService
 from assembly_desk.services.facade.refusals import passphrase_refusal_text
 
 REFRESH_MS = 3000
-COLUMNS = ("gui.polls.col.title", "gui.polls.col.type", "gui.polls.col.state",
-           "gui.polls.col.issued", "gui.polls.col.cast")  # fmt: skip
+COLUMNS = ("gui.polls.col.number", "gui.polls.col.title", "gui.polls.col.type",
+           "gui.polls.col.state", "gui.polls.col.issued", "gui.polls.col.cast")  # fmt: skip
+_STATE_COLUMN = 3
 _STATE_KEYS = {
     PollState.DRAFT: "gui.polls.state.draft",
     PollState.OPEN: "gui.polls.state.open",
@@ -95,7 +98,10 @@ class PollsPage(QWidget):
         self.editor = self._build_editor()
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
-        layout.addWidget(self.editor, 2)
+        scroll = QScrollArea()  # the rule fields make the editor taller than a laptop screen
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        layout.addWidget(scroll, 2)
         self.setStyleSheet(_STYLE)
 
         self._timer = QTimer(self)
@@ -223,6 +229,7 @@ class PollsPage(QWidget):
         for r, row in enumerate(self.console.rows):
             contest, counts = row.contest, row.counts
             cells = (
+                str(contest.id),
                 contest.definition.title,
                 t(f"ballot_type.{contest.definition.ballot_type.value}"),
                 t(_STATE_KEYS[contest.state]),
@@ -232,10 +239,10 @@ class PollsPage(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, contest.id)
-                if c == 2:
+                if c == _STATE_COLUMN:
                     item.setForeground(QColor(_P.text_on_strong))
                     item.setBackground(_colour(contest.state))
-                if c >= 3:
+                if c == 0 or c > _STATE_COLUMN:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
             if contest.id == keep:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assembly_desk.domain.contest_rules import resolved
+from assembly_desk.domain.contest_rules import check_rule, resolved
 from assembly_desk.domain.contests import BallotType, ContestDefinition
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
@@ -55,7 +55,7 @@ def _others(defn: ContestDefinition, method: str, seats: int) -> list[str]:
 def rules_sentence(defn: ContestDefinition) -> str:
     """The rule in words; a rule that does not fit the contest reads as the error it is."""
     try:
-        defn.validate()
+        check_rule(defn, defn.rules)
     except DeskError as error:
         return error.message()
     rule = resolved(defn, defn.rules)
