@@ -391,3 +391,24 @@ def test_without_a_korean_truetype_font_the_paper_still_prints_and_says_so(
     assert not report.font.embedded
     assert report.warnings and t("doc.font.fallback", "ko") in report.warnings[0]
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+MOTION_TEXT = (
+    "마을 공동체 텃밭을 주민센터 옥상에 조성하고, 운영은 주민자치회가 맡는다.\n"
+    "조성 비용은 2027년 주민참여예산에서 집행한다."
+)
+
+
+def test_a_motion_prints_its_text_under_the_title(tmp_path: Path) -> None:
+    contest = ContestDefinition(
+        "마을 공동체 텃밭 조성안 승인", BallotType.YES_NO, description=MOTION_TEXT
+    )
+    pdf = tmp_path / "motion.pdf"
+    render_ballot_papers(pdf, contest, HEADER, lang="ko")
+    text = flat(pdf_text(pdf))
+    assert "옥상에 조성하고, 운영은 주민자치회가 맡는다." in text
+    assert "2027년 주민참여예산에서 집행한다." in text
+    assert text.index("제3호 안건") < text.index("옥상에") < text.index("찬성")
+    # Without a text the paper is what it was.
+    render_ballot_papers(pdf, CONTESTS["yes_no"], HEADER, lang="ko")
+    assert "옥상에" not in flat(pdf_text(pdf))

@@ -517,3 +517,30 @@ def test_a_failed_cast_leaks_no_ballot_into_logs(
         StationService(db, 1).cast(1, 7, {"vote": "yes"})
     assert str(err.value) == "RuntimeError"
     assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_the_station_shows_a_motion_s_text(
+    qtbot: QtBot, db: Database, make_station: Callable[..., StationWindow]
+) -> None:
+    text = "주민센터 옥상에 텃밭을 조성하고 운영은 주민자치회가 맡는다.\n비용은 주민참여예산에서."
+    motion = ContestDefinition("텃밭 조성안 승인", BallotType.YES_NO, description=text)
+    aid, _contest, voters = setup(db, motion)
+    station = make_station(aid)
+    scan(qtbot, station, voters[0].code)
+    assert station.phase is Phase.BALLOT
+    assert station.motion_text.isVisible()
+    assert station.motion_text.text() == text
+    click(qtbot, station.ballot.buttons["no"])  # type: ignore[union-attr]
+    vote_through(qtbot, station)
+    wait_phase(qtbot, station, Phase.LOCKED)
+    assert stored(db) == [{"vote": "no"}]
+
+
+def test_a_contest_without_text_shows_none(
+    qtbot: QtBot, db: Database, make_station: Callable[..., StationWindow]
+) -> None:
+    aid, _contest, voters = setup(db, yes_no())
+    station = make_station(aid)
+    scan(qtbot, station, voters[0].code)
+    assert station.phase is Phase.BALLOT
+    assert not station.motion_text.isVisible()

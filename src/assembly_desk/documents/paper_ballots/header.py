@@ -1,5 +1,8 @@
 """The header every page of a ballot repeats: title band, seal box, contest, instruction.
 
+A motion's text (``ContestDefinition.description``) is printed under the contest line,
+paragraph by paragraph, so the voter reads on paper exactly what the station shows.
+
 :class:`BallotHeader` is all a paper says about where it belongs; it has no field a
 per-copy mark could come from.
 """
@@ -73,12 +76,19 @@ def header_block(
         min_size=11,
         max_lines=2,
     )
+    paragraphs = [
+        flow(p.strip(), regular, CONTENT_W, max_size=10.5, min_size=9, max_lines=3)
+        for p in contest.description.split("\n")
+        if p.strip()
+    ]
+    text_h = sum(f.height + 1.2 * mm for f in paragraphs) + (2 * mm if paragraphs else 0)
     inner_w = CONTENT_W - 2 * 4 * mm
     instruction = flow(body.instruction, bold, inner_w, max_size=12.5, min_size=10, max_lines=2)
     note = flow(body.note, regular, inner_w, max_size=9.5, min_size=8, max_lines=3)
     box_h = 3 * mm + instruction.height + 1.8 * mm + note.height + 2.2 * mm
     contest_top = band_h + 4 * mm
-    box_top = contest_top + contest_line.height + 3 * mm
+    text_top = contest_top + contest_line.height + 2 * mm
+    box_top = contest_top + contest_line.height + 3 * mm + text_h
     height = box_top + box_h
 
     def draw(canvas: Canvas, left: float, top: float) -> None:
@@ -102,6 +112,10 @@ def header_block(
         draw_centred(canvas, seal, seal_x, SEAL, top - SEAL / 2)
         canvas.setFillGray(0)
         draw_fitted(canvas, contest_line, left, top - contest_top)
+        y = top - text_top
+        for paragraph in paragraphs:
+            draw_fitted(canvas, paragraph, left, y)
+            y -= paragraph.height + 1.2 * mm
         canvas.saveState()
         canvas.setFillGray(0.93)
         canvas.setStrokeGray(0.6)

@@ -86,12 +86,15 @@ class LockedPage(QWidget):
 
 
 class BallotPage(QWidget):
-    """One contest's ballot: title, how to mark, the ballot (scrolling), 다음."""
+    """One contest's ballot: title, a motion's text, how to mark, the ballot (scrolling), 다음."""
 
     def __init__(self) -> None:
         super().__init__()
         self.progress = label("progress")
         self.title = label("title")
+        # The motion's text as frozen at opening: the voter decides on what it says.
+        self.motion = label("motion")
+        self.motion.setTextFormat(Qt.TextFormat.PlainText)
         self.how = label("hint")
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
@@ -111,6 +114,7 @@ class BallotPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
         layout.addWidget(self.title)
+        layout.addWidget(self.motion)
         layout.addWidget(self.how)
         layout.addSpacing(12)
         layout.addWidget(self.area, 1)

@@ -26,6 +26,7 @@ QWidget#station {{ {theme.bg(_P.surface_page)} }}
 QLabel {{ {theme.text_style(_P.text, BODY_PX)} }}
 QLabel#heading {{ {theme.text_style(_P.text_heading, HEADING_PX, 800)} }}
 QLabel#title {{ {theme.text_style(_P.text_heading, TITLE_PX, 800)} }}
+QLabel#motion {{ {theme.text_style(_P.text_heading, BODY_PX)} padding: 8px 0; }}
 QLabel#hint, QLabel#progress, QLabel#status {{ {theme.text_style(_P.text_secondary, BODY_PX)} }}
 QLabel#message {{ {theme.text_style(_P.error_fill, BODY_PX, 700)} }}
 QLabel#candidate {{ {theme.font(_T.station_button, 800)} padding-right: 24px; }}

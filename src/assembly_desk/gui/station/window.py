@@ -116,6 +116,7 @@ class StationWindow(KioskExit, QWidget):
         self.field.entered.connect(self.scan)
         self.field.cleared.connect(self.request_exit)
         self.progress, self.contest_title, self.how = ballot.progress, ballot.title, ballot.how
+        self.motion_text = ballot.motion
         self.ballot_area, self.ballot_message = ballot.area, ballot.message
         self.status_line = ballot.status
         self.clear_button, self.next_button = ballot.clear_button, ballot.next_button
@@ -269,6 +270,8 @@ class StationWindow(KioskExit, QWidget):
         self.progress.setText(t("gui.station.progress", n=number, total=total))
         self.progress.setVisible(total > 1)
         self.contest_title.setText(contest.definition.title)
+        self.motion_text.setText(contest.definition.description)
+        self.motion_text.setVisible(bool(contest.definition.description))
         self.how.setText(instructions(contest.definition))
         self.ballot_message.say("", "error")
         self.clear_button.setVisible(isinstance(self.ballot, RankedBallot))

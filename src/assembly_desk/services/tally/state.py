@@ -46,4 +46,3 @@ def state_of(crow: ContestRow, row: ContestTallyRow | None) -> TallyState:
 
 def get_tally(uow: UnitOfWork, contest_id: int) -> TallyState:
     return state_of(contest_row(uow, contest_id), tallies.get(uow, contest_id))
-
