@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from assembly_desk.gui import theme
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview
+from assembly_desk.services.roll_merge import MergePlan, shown
 
 MAX_PROBLEMS_SHOWN = 1000
 
@@ -60,6 +61,9 @@ class ImportPreview(QWidget):
         self.tabs.addTab(self.mapping, "")
         self.tabs.addTab(self.sample, "")
         self.tabs.addTab(self.problems, "")
+        self.changes = _table(4)  # a merge: who is new, changed (field by field) or missing
+        self.changes.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._plan: MergePlan | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -72,6 +76,35 @@ class ImportPreview(QWidget):
         self.retranslate()
         self.tabs.setCurrentWidget(self.problems if self._problems else self.sample)
 
+    def show_plan(self, plan: MergePlan) -> None:
+        """A merge preview: the file as read, plus what would change on the roll."""
+        self._plan = plan
+        if self.tabs.indexOf(self.changes) < 0:
+            self.tabs.addTab(self.changes, "")
+        self.show_preview(plan.preview)
+        self._problems = list(plan.problems)
+        self.retranslate()
+        self.tabs.setCurrentWidget(self.problems if self._problems else self.changes)
+
+    def change_rows(self) -> list[list[str]]:
+        """The changes tab's rows: what, roll number, name, details."""
+        plan = self._plan
+        if plan is None:
+            return []
+        rows = [[t("roll_merge.gui.kind.new"), "", r.name, str(r.row)] for r in plan.new]
+        for c in plan.changed:
+            details = "; ".join(
+                f"{t('field.' + f.field)}: {shown(f.field, f.old)} → {shown(f.field, f.new)}"
+                for f in c.changes
+            )
+            rows.append([t("roll_merge.gui.kind.changed"), str(c.person_id), c.name, details])
+        for m in plan.missing:
+            kind = (
+                "roll_merge.gui.kind.missing_in" if m.checked_in else "roll_merge.gui.kind.missing"
+            )
+            rows.append([t(kind), str(m.person_id), m.name, m.birth_hint])
+        return rows
+
     def show_problems(self, problems: list[Problem]) -> None:
         """Problems found when importing (e.g. people already on the roll)."""
         self._problems = list(problems)
@@ -80,8 +113,38 @@ class ImportPreview(QWidget):
 
     def clear(self) -> None:
         self._preview = None
+        self._plan = None
+        if self.tabs.indexOf(self.changes) >= 0:
+            self.tabs.removeTab(self.tabs.indexOf(self.changes))
         self._problems = []
         self.retranslate()
+
+    def _extra_summary(self, preview: RollPreview) -> str:
+        """How many of the file's people are eligible; for a merge, what it would do."""
+        lines = []
+        if preview.eligible is not None:
+            lines.append(
+                t(
+                    "roll_merge.eligible_in_file",
+                    count=len(preview.records),
+                    eligible=preview.eligible,
+                )
+            )
+        plan = self._plan
+        if plan is not None:
+            lines.append(
+                t(
+                    "roll_merge.summary",
+                    new=len(plan.new),
+                    changed=len(plan.changed),
+                    unchanged=plan.unchanged,
+                    missing=len(plan.missing),
+                    eligible=plan.new_eligible,
+                )
+            )
+            if plan.missing:
+                lines.append(t("roll_merge.missing_kept"))
+        return "".join("\n" + line for line in lines)
 
     @property
     def problem_count(self) -> int:
@@ -115,6 +178,7 @@ class ImportPreview(QWidget):
                 + "".join(
                     "\n" + t("import.notices", text=notice.message()) for notice in preview.notices
                 )
+                + self._extra_summary(preview)
             )
             _fill(
                 self.mapping,
@@ -135,6 +199,15 @@ class ImportPreview(QWidget):
                 for p in shown
             ],
         )
+        if self.tabs.indexOf(self.changes) >= 0:
+            rows = self.change_rows()
+            self.tabs.setTabText(
+                self.tabs.indexOf(self.changes), t("roll_merge.gui.tab_changes", count=len(rows))
+            )
+            self.changes.setHorizontalHeaderLabels(
+                [t(f"roll_merge.gui.col.{c}") for c in ("kind", "id", "name", "what")]
+            )
+            _fill(self.changes, rows)
         self.problems.resizeColumnToContents(0)
         self.problems.resizeColumnToContents(1)
         for r in range(self.problems.rowCount()):

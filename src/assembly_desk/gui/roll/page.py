@@ -11,10 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.gui import theme
 from assembly_desk.gui.roll.import_preview import ImportPreview
+from assembly_desk.gui.roll.roll_list import RollList
 from assembly_desk.gui.widgets.file_dialogs import get_open_file_name
 from assembly_desk.gui.widgets.walk_in_form import WalkInForm
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
@@ -29,6 +32,7 @@ from assembly_desk.i18n import t
 from assembly_desk.importers.records import RollPreview
 from assembly_desk.services.facade.desk import DeskService
 from assembly_desk.services.roll import ImportRejected, ImportReport
+from assembly_desk.services.roll_merge import MergePlan, MergeRejected, MergeReport
 
 
 class RollPage(QWidget):
@@ -42,6 +46,8 @@ class RollPage(QWidget):
         self._preview_data: RollPreview | None = None
         self._refusal: JobError | None = None
         self._report: ImportReport | None = None
+        self._plan: MergePlan | None = None
+        self._merged: MergeReport | None = None
         self.busy = False
 
         self.title = QLabel()
@@ -53,6 +59,9 @@ class RollPage(QWidget):
         self.choose_button.setMinimumHeight(40)
         self.choose_button.clicked.connect(self.choose_file)
         self.file_label = QLabel()
+        self.merge_check = QCheckBox()
+        self.merge_check.setObjectName("mergeCheck")
+        self.merge_check.toggled.connect(self._merge_toggled)
         self.refusal = QLabel()
         self.refusal.setObjectName("importRefusal")
         self.refusal.setWordWrap(True)
@@ -89,6 +98,7 @@ class RollPage(QWidget):
         left.addWidget(self.title)
         left.addWidget(self.explain)
         left.addLayout(choose)
+        left.addWidget(self.merge_check)
         left.addWidget(self.refusal)
         left.addWidget(self.preview, 1)
         left.addLayout(bottom)
@@ -97,12 +107,34 @@ class RollPage(QWidget):
         line.setStyleSheet(theme.fg(theme.PALETTE.border))
         right = QVBoxLayout()
         right.addWidget(self.walk_in)
-        layout = QHBoxLayout(self)
+        importing = QWidget()
+        layout = QHBoxLayout(importing)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(left, 3)
         layout.addWidget(line)
         layout.addLayout(right, 2)
+        self.roll_list = RollList(worker, backend)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(importing, "")
+        self.tabs.addTab(self.roll_list, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.walk_in.registered.connect(lambda _r: self._roll_changed())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
         self.retranslate()
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.roll_list:
+            self.roll_list.refresh()
+
+    def _roll_changed(self) -> None:
+        if self.tabs.currentWidget() is self.roll_list:
+            self.roll_list.refresh()
+
+    def _merge_toggled(self, _on: bool) -> None:
+        if self._path is not None and not self.busy:
+            self.load_file(self._path)  # the same file, previewed the other way
 
     # -- the import ----------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -116,14 +148,29 @@ class RollPage(QWidget):
         self._preview_data = None
         self._refusal = None
         self._report = None
+        self._plan = None
+        self._merged = None
         self.preview.clear()
         self.refusal.hide()
         self.import_button.setEnabled(False)
         self.busy = True
         self.retranslate()
+        if self.merge_check.isChecked():
+            self._worker.submit(
+                lambda: self._backend.preview_merge(path), self._merge_previewed, self._refused
+            )
+            return
         self._worker.submit(
             lambda: self._backend.preview_import(path), self._previewed, self._refused
         )
+
+    def _merge_previewed(self, plan: MergePlan) -> None:
+        self.busy = False
+        self._plan = plan
+        self._preview_data = plan.preview
+        self.preview.show_plan(plan)
+        self.import_button.setEnabled(plan.ok and bool(plan.new or plan.changed))
+        self.retranslate()
 
     def _previewed(self, preview: RollPreview) -> None:
         self.busy = False
@@ -142,9 +189,14 @@ class RollPage(QWidget):
     def do_import(self) -> None:
         if self._path is None or self._preview_data is None or not self._preview_data.ok:
             return
-        path, preview = self._path, self._preview_data
+        path, preview, plan = self._path, self._preview_data, self._plan
         self.import_button.setEnabled(False)
         self.busy = True
+        if plan is not None:
+            self._worker.submit(
+                lambda: self._backend.merge_roll(path, plan), self._did_merge, self._import_failed
+            )
+            return
         self._worker.submit(
             lambda: self._backend.import_roll(path, preview), self._imported, self._import_failed
         )
@@ -156,9 +208,18 @@ class RollPage(QWidget):
         self.retranslate()
         self.imported.emit(report)
 
+    def _did_merge(self, report: MergeReport) -> None:
+        self.busy = False
+        self._merged = report
+        self._plan = None
+        self._preview_data = None
+        self.retranslate()
+        self._roll_changed()
+        self.imported.emit(report)
+
     def _import_failed(self, error: JobError) -> None:
         self.busy = False
-        if isinstance(error.exception, ImportRejected):
+        if isinstance(error.exception, (ImportRejected, MergeRejected)):
             self.preview.show_problems(error.exception.problems)
         self._refusal = error
         self.retranslate()
@@ -168,7 +229,12 @@ class RollPage(QWidget):
         self.title.setText(t("gui.import.title"))
         self.explain.setText(t("gui.import.explain"))
         self.choose_button.setText(t("gui.import.choose"))
-        self.import_button.setText(t("gui.import.do"))
+        self.tabs.setTabText(0, t("roll_merge.gui.tab_import"))
+        self.tabs.setTabText(1, t("roll_merge.gui.tab_roll"))
+        self.merge_check.setText(t("roll_merge.gui.merge"))
+        self.import_button.setText(
+            t("roll_merge.gui.do_merge" if self.merge_check.isChecked() else "gui.import.do")
+        )
         if self._path is None:
             self.file_label.setText(t("gui.import.no_file"))
         elif self.busy:
@@ -182,7 +248,18 @@ class RollPage(QWidget):
             self.refusal.show()
         else:
             self.refusal.hide()
-        if self._report is not None:
+        if self._merged is not None:
+            m = self._merged
+            self.result.setText(
+                t(
+                    "roll_merge.done",
+                    added=m.added,
+                    changed=m.changed,
+                    missing=m.missing,
+                    eligible=m.eligible,
+                )
+            )
+        elif self._report is not None:
             self.result.setText(
                 t("gui.import.done", count=self._report.imported, eligible=self._report.eligible)
             )
@@ -194,4 +271,5 @@ class RollPage(QWidget):
             self.result.setText("")
         self.preview.retranslate()
         self.walk_in.retranslate()
+        self.roll_list.retranslate()
         self.result.setAlignment(Qt.AlignmentFlag.AlignVCenter)
