@@ -64,12 +64,12 @@ def test_cli_irv_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         ['{"ranking": ["A", "B"]}'] * 3
         + ['{"ranking": ["B"]}'] * 2
         + ['{"ranking": ["C", "B"]}'] * 1
-        + ['{"ranking": ["Z"]}'],
+        + ['{"ranking": ["A", "A"]}'],
     )
     assert run(["irv", path, "--candidates", "A,B,C", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["elected"] == ["A"]
-    assert data["invalid_reasons"] == {"unknown_candidate": 1}
+    assert data["invalid_reasons"] == {"duplicate": 1}
     assert data["rounds"][0]["tallies"] == {"A": 3, "B": 2, "C": 1}
     assert data["rounds"][0]["transfers"][0]["to"] == {"B": 1}
 

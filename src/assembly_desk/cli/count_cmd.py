@@ -3,8 +3,12 @@
 The same counting functions the app and the verifier use, on a JSONL file, so a count
 can be run or checked on any machine without the database. Its words come from the
 catalogue like every other command's (``--lang``, else the system language).
-Exit codes: 0 counted, 2 unreadable input, unknown method or missing option (message on
-stderr).
+A bundle's ``cvrs.jsonl`` (or the bundle folder) is counted one contest at a time
+(``--contest ID``): counting a mixed file would report the other contests' ballots as
+invalid. A name on a ballot or in ``--tie-order`` that is not on the candidate list is
+refused by name: a misspelt list would otherwise count every ballot invalid and exit 0.
+Exit codes: 0 counted, 2 unreadable input, unknown method, missing or unusable option
+(message on stderr).
 """
 
 from __future__ import annotations
@@ -12,19 +16,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from pathlib import Path
 
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK
 from assembly_desk.cli.count_options import OptionUsage, add_count_options, options_from
 from assembly_desk.counting import (
     METHODS,
+    Ballot,
+    ChoiceBallot,
+    CountOptions,
     OptionError,
+    RankingBallot,
     Result,
+    ScoreBallot,
     TieNeedsLotError,
     count,
     to_json_dict,
 )
-from assembly_desk.counting.ballot_file import BallotFileError, read_ballots
+from assembly_desk.counting.ballot_file import BallotFileError, read_contest_ballots
+from assembly_desk.counting.slips import marks_of
 from assembly_desk.i18n import t
 
 __all__ = ["options_from", "register", "render", "run", "show"]
@@ -35,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("count", help=t("count.help"))
     p.add_argument("method", help=t("count.help.method", methods=", ".join(METHODS)))
     p.add_argument("ballots", help=t("count.help.ballots"))
+    p.add_argument("--contest", metavar="ID", help=t("count.help.contest"))
     add_count_options(p)
     p.add_argument("--json", action="store_true", help=t("count.help.json"))
     p.set_defaults(func=run)
@@ -48,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     try:
         options = options_from(args)
-        ballots = read_ballots(args.ballots)
+        ballots = _contest_ballots(args.ballots, args.contest)
+        _check_names(ballots, options)
         result = count(args.method, ballots, options)
     except (BallotFileError, OptionError, TieNeedsLotError, OptionUsage, ValueError) as exc:
         _err(str(exc))
@@ -58,6 +72,58 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render(result))
     return EXIT_OK
+
+
+def _contest_ballots(path: str, contest: str | None) -> list[Ballot]:
+    """The ballots to count: one contest's of a CVR file (a bundle folder: its cvrs.jsonl)."""
+    if Path(path).is_dir():
+        path = str(Path(path) / "cvrs.jsonl")
+    ballots, contests = read_contest_ballots(path, contest)
+    listed = ", ".join(contests) or t("count.none")
+    if contest is None and len(contests) > 1:
+        raise OptionUsage(t("count.option.several_contests", contests=listed))
+    if contest is not None and contest not in contests:
+        raise OptionUsage(t("count.option.no_such_contest", contest=contest, contests=listed))
+    return ballots
+
+
+def _names_on(ballot: Ballot) -> Iterable[str]:
+    if isinstance(ballot, ChoiceBallot):
+        return ballot.choices
+    if isinstance(ballot, RankingBallot):
+        return (name for position in ballot.ranking for name in marks_of(position))
+    if isinstance(ballot, ScoreBallot):
+        return (name for name, _ in ballot.scores)
+    return ()
+
+
+def _check_names(ballots: Sequence[Ballot], options: CountOptions) -> None:
+    """Refuse names outside the candidate list (``--candidates``, else the ``--costs`` projects).
+
+    Without a list the names on the ballots form it, and ``--tie-order`` is checked
+    against those.
+    """
+    listed = options.candidates
+    if listed is None and options.costs is not None:
+        listed = tuple(options.costs)
+    known = set(listed) if listed is not None else None
+    found: set[str] = set()
+    strays: set[str] = set()
+    hit = 0
+    for ballot in ballots:
+        names = set(_names_on(ballot))
+        found |= names
+        if known is not None and not names <= known:
+            strays |= names - known
+            hit += 1
+    if strays:
+        shown = ", ".join(repr(name) for name in sorted(strays))
+        raise OptionUsage(t("count.option.unknown_ballot_names", ballots=hit, names=shown))
+    allowed = known if known is not None else found
+    unknown = [name for name in options.tie.priority if name not in allowed]
+    if unknown:
+        shown = ", ".join(repr(name) for name in unknown)
+        raise OptionUsage(t("count.option.unknown_tie_names", names=shown))
 
 
 def _err(message: str) -> None:
@@ -80,6 +146,9 @@ def render(result: Result) -> str:
     """A plain-text report: validity, a rounds table, ties and the outcome."""
     lines = [f"{result.method}", t("count.valid", valid=result.valid, invalid=result.invalid)]
     lines += [t("count.reason", reason=r, count=c) for r, c in result.invalid_reasons.items()]
+    slip_rules = result.params.get("ballot_rules")
+    if isinstance(slip_rules, dict):
+        lines.append(t("count.ballot_rules", **slip_rules))
     if result.quota is not None:
         lines.append(t("count.quota", quota=show(result.quota)))
     names = list(result.candidates)
@@ -102,6 +171,13 @@ def render(result: Result) -> str:
     for row in rows:
         cells = [cell.rjust(w) for cell, w in zip(row[:-1], widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
+    shown_by: object = None
+    for r in result.rounds:
+        by_rule = r.figures.get("exhausted_by")
+        if by_rule and by_rule != shown_by:
+            reasons = ", ".join(f"{reason} {show(value)}" for reason, value in by_rule.items())
+            lines.append(t("count.exhausted_by", round=r.number, reasons=reasons))
+            shown_by = by_rule
     for tie in result.ties:
         lines.append(
             t(

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from assembly_desk.counting import CountOptions, TieRule
+from assembly_desk.counting.methods import DUPLICATE_RULES, OVERVOTE_RULES
 from assembly_desk.counting.yesno import BASES, THRESHOLDS
 from assembly_desk.i18n import t
 
@@ -29,17 +30,23 @@ _OPTIONS: dict[str, tuple[dict[str, Any], str]] = {
     "--present": ({"type": int}, "count.help.present"),
     "--eligible": ({"type": int}, "count.help.eligible"),
     "--quorum": ({"type": int}, "count.help.quorum"),
-    "--candidates": ({}, "count.help.candidates"),
+    "--candidates": ({"metavar": "NAMES"}, "count.help.candidate_list"),
     "--costs": ({}, "count.help.costs"),
     "--budget": ({}, "count.help.budget"),
     "--satisfaction": ({"default": "cardinality"}, "count.help.satisfaction"),
     "--completion": ({"default": "add1-greedy", "choices": COMPLETIONS}, "count.help.completion"),
     "--increment": ({"default": "1"}, "count.help.increment"),
     "--seed": ({}, "count.help.seed"),
-    "--tie-order": ({"metavar": "A,B,..."}, "count.help.tie_order"),
+    "--tie-order": ({"metavar": "NAMES"}, "count.help.tie_list"),
     "--criteria-weights": ({}, "count.help.criteria_weights"),
     "--group-weights": ({}, "count.help.group_weights"),
     "--trim": ({"action": "store_true"}, "count.help.trim"),
+    "--overvote": ({"default": "invalidate", "choices": OVERVOTE_RULES}, "count.help.overvote"),
+    "--skipped": ({"default": "allow", "metavar": "allow|exhaust|N"}, "count.help.skipped"),
+    "--duplicates": (
+        {"default": "invalidate", "choices": DUPLICATE_RULES},
+        "count.help.duplicates",
+    ),
 }
 
 ALL_OPTIONS = tuple(_OPTIONS)
@@ -58,11 +65,36 @@ class OptionUsage(ValueError):
     """An option value that cannot be used; the message is already in the user's language."""
 
 
-def names(text: str | None) -> tuple[str, ...] | None:
-    """``"A, B,,C"`` -> ``("A", "B", "C")``; None stays None."""
+def names(text: str | None, option: str = "--tie-order") -> tuple[str, ...] | None:
+    """A list of names: ``"A, B,,C"``, a JSON list or ``@file.json``; None stays None.
+
+    The comma form cannot carry a name with a comma ("Brennan, Michael F."), so a JSON
+    list, inline (it starts with ``[``) or in a file, is taken exactly as written.
+    """
     if text is None:
         return None
+    stripped = text.strip()
+    if stripped.startswith("@"):
+        path = stripped[1:]
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                return _json_names(handle.read(), option)
+        except OSError as exc:
+            message = t("count.option.unreadable", option=option, path=path, error=exc.strerror)
+            raise OptionUsage(message) from None
+    if stripped.startswith("["):
+        return _json_names(stripped, option)
     return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _json_names(source: str, option: str) -> tuple[str, ...]:
+    try:
+        data = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise OptionUsage(t("count.option.bad_json", option=option, error=exc.msg)) from None
+    if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
+        raise OptionUsage(t("count.option.not_names", option=option))
+    return tuple(data)
 
 
 def exact(text: str | None, option: str) -> Fraction | None:
@@ -110,7 +142,7 @@ def options_from(args: argparse.Namespace) -> CountOptions:
         present=args.present,
         eligible=args.eligible,
         quorum=args.quorum,
-        candidates=names(args.candidates),
+        candidates=names(args.candidates, "--candidates"),
         costs=json_numbers(args.costs, "--costs"),
         budget=exact(args.budget, "--budget"),
         criteria_weights=json_numbers(args.criteria_weights, "--criteria-weights"),
@@ -120,4 +152,7 @@ def options_from(args: argparse.Namespace) -> CountOptions:
         increment=increment if completion in ("add1", "add1-greedy") else None,
         greedy=completion in ("add1-greedy", "greedy"),
         tie=TieRule(priority=names(args.tie_order) or (), seed=args.seed),
+        overvote=args.overvote,
+        skipped=args.skipped,
+        duplicates=args.duplicates,
     )

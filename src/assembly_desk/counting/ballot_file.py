@@ -1,10 +1,13 @@
 """Read ballots from JSONL, one ballot per line. The only module here that does I/O.
 
-Line shapes (extra keys "id" and "contest" from a CVR export are ignored):
+Line shapes (a CVR's "id" is ignored; its "contest" lets :func:`read_contest_ballots`
+take one contest out of a bundle's cvrs.jsonl):
 
     {"vote": "yes"}                       yes/no ("yes", "no", "abstain", 찬성/반대/기권)
     {"choices": ["A", "C"]}               plurality, approval, choose, pb-greedy, mes
-    {"ranking": ["B", "A"]}               irv, stv; ["B", ["A", "C"]] = two names at rank 2
+    {"ranking": ["B", "A"]}               irv, stv; per rank a name, or a list of names:
+                                          ["B", ["A", "C"]] two names at rank 2 (overvote),
+                                          ["B", [], "A"] rank 2 left blank (skipped)
     {"scores": {"A": 4, "B": 5}}          score; or {"A": {"vision": 4, "plan": 5}}
     {"scores": {...}, "group": "judges"}  a sheet from a named panel
 
@@ -55,6 +58,11 @@ def _number(value: Any) -> int | Fraction:
 
 def parse_line(text: str) -> Ballot:
     """Parse one JSON ballot object; raises ValueError with a plain message."""
+    return parse_cvr_line(text)[0]
+
+
+def parse_cvr_line(text: str) -> tuple[Ballot, str | None]:
+    """One line as (ballot, the CVR's "contest" or None), for files holding several contests."""
     try:
         obj = json.loads(text, parse_float=Fraction, parse_constant=_parse_constant)
     except json.JSONDecodeError as exc:
@@ -67,7 +75,14 @@ def parse_line(text: str) -> Ballot:
         raise ValueError(f"unknown key {unknown[0]!r}")
     if len(kinds) != 1:
         raise ValueError('a ballot needs exactly one of "vote", "choices", "ranking", "scores"')
-    kind = kinds[0]
+    contest = obj.get("contest")
+    if contest is not None and not isinstance(contest, str):
+        raise ValueError('"contest" must be a string')
+    return _ballot(obj, kinds[0]), contest
+
+
+def _ballot(obj: dict[str, Any], kind: str) -> Ballot:
+    """The ballot of a checked line object holding exactly the key ``kind``."""
     value = obj[kind]
     if kind != "scores" and "group" in obj:
         raise ValueError('"group" belongs to score sheets only')
@@ -103,22 +118,46 @@ def parse_line(text: str) -> Ballot:
 
 def parse_lines(lines: Iterable[str]) -> list[Ballot]:
     """Parse JSONL text lines; blank lines are skipped, errors name the line number."""
+    return parse_contest_lines(lines, None)[0]
+
+
+def parse_contest_lines(
+    lines: Iterable[str], contest: str | None
+) -> tuple[list[Ballot], tuple[str, ...]]:
+    """The ballots of ``contest`` (every ballot when None) and every contest id in the lines.
+
+    Every line is parsed, the other contests' too, so a damaged file is refused whole
+    whichever contest is counted; the ids let the caller refuse a mixed file rather than
+    count other contests' ballots as invalid.
+    """
     ballots: list[Ballot] = []
+    contests: set[str] = set()
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
-            ballots.append(parse_line(text))
+            ballot, of = parse_cvr_line(text)
         except ValueError as exc:
             raise BallotFileError(str(exc), number) from None
-    return ballots
+        if of is not None:
+            contests.add(of)
+        if contest is None or of == contest:
+            ballots.append(ballot)
+    return ballots, tuple(sorted(contests))
 
 
 def read_ballots(path: str | Path) -> list[Ballot]:
     """Read a UTF-8 JSONL ballot file (a BOM is tolerated)."""
+    return read_contest_ballots(path, None)[0]
+
+
+def read_contest_ballots(
+    path: str | Path, contest: str | None
+) -> tuple[list[Ballot], tuple[str, ...]]:
+    """Read a UTF-8 JSONL ballot or CVR file: see :func:`parse_contest_lines`."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            return parse_lines(handle)
+            return parse_contest_lines(handle, contest)
     except OSError as exc:
         raise BallotFileError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:

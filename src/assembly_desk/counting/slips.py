@@ -53,7 +53,9 @@ class SlipRules:
 
     def __post_init__(self) -> None:
         if self.overvote not in OVERVOTE_RULES:
-            raise ValueError(f"overvote rule {self.overvote!r}: use one of {', '.join(OVERVOTE_RULES)}")
+            raise ValueError(
+                f"overvote rule {self.overvote!r}: use one of {', '.join(OVERVOTE_RULES)}"
+            )
         if self.duplicates not in DUPLICATE_RULES:
             raise ValueError(
                 f"duplicates rule {self.duplicates!r}: use one of {', '.join(DUPLICATE_RULES)}"
