@@ -33,6 +33,7 @@ from assembly_desk.gui.count_entry.page import CountEntryPage
 from assembly_desk.gui.desk.page import DeskPage
 from assembly_desk.gui.polls.page import PollsPage
 from assembly_desk.gui.preferences import MemoryStore, Store, clean_desk_name, flag
+from assembly_desk.gui.printing.menu import PrintMenu
 from assembly_desk.gui.results.page import ResultsPage
 from assembly_desk.gui.roll.page import RollPage
 from assembly_desk.gui.setup.page import SetupPage
@@ -239,6 +240,12 @@ class MainWindow(QMainWindow):
         self.station_action.triggered.connect(lambda: self.start_station())
         self.voting_menu.addAction(self.station_action)
         self.menuBar().addMenu(self.voting_menu)
+        # Cards and paper ballots, previewed: the same PDFs as `assembly-desk cards|ballots`.
+        self.print_menu = PrintMenu(
+            self, self.worker, self.services.printing,
+            lambda: self.assembly.id if self.assembly else None,
+        )  # fmt: skip
+        self.menuBar().addMenu(self.print_menu)
         self.menuBar().addMenu(self.language_menu)
 
     def _language_chosen(self, lang: str) -> None:
@@ -277,6 +284,7 @@ class MainWindow(QMainWindow):
         self.sound_action.setText(t("gui.settings.sound"))
         self.voting_menu.setTitle(t("gui.station.menu"))
         self.station_action.setText(t("gui.station.start"))
+        self.print_menu.retranslate()
         for page in self._pages():
             page.retranslate()
         self._update_where()
