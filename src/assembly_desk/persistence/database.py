@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from assembly_desk.persistence import ballot_store, migrate
+from assembly_desk.persistence import ballot_store, migrate, statistics
 from assembly_desk.persistence.ballot_box import box_files
 from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
@@ -75,6 +75,7 @@ def connect(url: str | None = None, box_dir: Path | None = None) -> Database:
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
+        statistics.ensure(engine)
     except OperationalError as exc:
         engine.dispose()
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
