@@ -7,11 +7,12 @@ dialog is replaced by prepared answers, so each test reads like the chair's clic
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from assembly_desk.domain.contests import BallotType, Criterion, Option, PollState, VoterScope
 from assembly_desk.domain.errors import InvalidInput
-from assembly_desk.gui.main_window import POLLS, MainWindow
+from assembly_desk.gui.main_window import POLLS, RESULTS, MainWindow
 from assembly_desk.gui.polls.form import (
     ContestForm,
     from_definition,
@@ -21,9 +22,12 @@ from assembly_desk.gui.polls.form import (
 from assembly_desk.gui.polls.page import PollsPage
 from assembly_desk.gui.station.window import StationWindow
 from assembly_desk.i18n import t
-from assembly_desk.services import contests
+from assembly_desk.services import contests, signers, voting
 from assembly_desk.services.database import Database
+from tests.ballots.helpers import seed_people
+from tests.conftest import FIXED_NOW
 from tests.gui.conftest import WAIT_MS, Roll
+from tests.tally.helpers import DEFAULT_SIGNERS
 
 pytestmark = pytest.mark.gui
 CHAIR = "의장 암호 2026"
@@ -240,3 +244,86 @@ def test_form_round_trip_and_errors() -> None:
     with pytest.raises(InvalidInput):
         to_definition(ContestForm("예산", BallotType.BUDGET, "놀이터 1", budget_cap="많이"))
     assert parse_codes(" 1234-5678-901, 2222\n\n3333 ") == ["1234-5678-901", "2222", "3333"]
+
+
+# -- the counting rule belongs to the contest ----------------------------------------------
+
+
+def test_a_1_in_3_contest_made_in_the_form_elects_three_when_counted_from_the_window(
+    qtbot: QtBot, window: MainWindow, page: PollsPage, db: Database, seeded: Roll
+) -> None:
+    set_chair(qtbot, window, page)
+    fill(page, ContestForm("주민자치회 위원 선출", BallotType.CHOOSE_N, "가\n나\n다\n라\n마"))
+    page.editor.max_choices.setValue(3)  # the chair types 3; seats follow unless changed
+    rule_text = page.editor.rules.sentence.text()
+    assert rule_text == "규칙: 3명 선출, 1인 3표, 최다 득표순"
+    page.save_button.click()
+    settle(qtbot, window)
+    contest_id = page.editing
+    assert contest_id is not None
+    assert page.table.item(0, 0).text() == str(contest_id)  # the number `ballots` takes
+    answer(page, CHAIR)
+    page.open_button.click()
+    settle(qtbot, window)
+    assert states(page) == ["진행 중"]
+    voters = seed_people(db, seeded.assembly_id, 4)
+    marks = [["가", "나", "다"], ["가", "나", "라"], ["가", "다", "마"], ["나", "다", "라"]]
+    for voter, choices in zip(voters, marks, strict=True):
+        with db.uow() as uow:
+            voting.cast(uow, contest_id, voter.id, {"choices": choices})
+    answer(page, CHAIR)
+    page.close_button.click()
+    settle(qtbot, window)
+    with db.uow() as uow:
+        for _key, info in DEFAULT_SIGNERS:
+            signers.register_signer(uow, seeded.assembly_id, info, FIXED_NOW)
+
+    window.tabs.setCurrentIndex(RESULTS)
+    settle(qtbot, window)
+    results = window.results_page
+    for row in range(results.table.rowCount()):
+        if results.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == contest_id:
+            results.table.selectRow(row)
+    assert results.count_panel.rule_line.text() == rule_text
+    results.count_button.click()
+    settle(qtbot, window)
+    summary = results.count_panel.summary.text()
+    # 가 3, 나 3, 다 3 elected (라 2, 마 1): three people, not one.
+    assert all(f"{n}. {name}" in summary for n, name in ((1, "가"), (2, "나"), (3, "다")))
+    assert "라" not in summary.split("\n")[0]
+
+
+def test_plurality_and_approval_are_offered_when_the_paper_allows_them(
+    window: MainWindow, page: PollsPage
+) -> None:
+    fill(page, ContestForm("동대표", BallotType.CHOOSE_N, "가\n나\n다", max_choices=1))
+    methods = page.editor.rules.method
+    offered = [methods.itemData(i) for i in range(methods.count())]
+    assert offered == ["choose", "plurality"]
+    methods.setCurrentIndex(1)
+    assert page.editor.rules.sentence.text() == "규칙: 1명 선출, 1인 1표, 최다 득표순"
+    assert to_definition(page.editor.form_values()).rules.method == "plurality"
+    page.editor.max_choices.setValue(3)  # as many marks as names: approval
+    offered = [methods.itemData(i) for i in range(methods.count())]
+    assert offered == ["choose", "approval"]
+    methods.setCurrentIndex(1)
+    assert "원하는 후보 모두 표시" in page.editor.rules.sentence.text()
+
+
+def test_rule_fields_follow_the_ballot_type(window: MainWindow, page: PollsPage) -> None:
+    rules = page.editor.rules
+    fill(page, ContestForm("텃밭 조성안", BallotType.YES_NO, description="옥상 텃밭을 만든다"))
+    assert rules.combos["threshold"].isVisibleTo(page)
+    assert not rules.seats.isVisibleTo(page)
+    assert page.editor.description_edit.isVisibleTo(page)
+    rules.combos["threshold"].setCurrentIndex(rules.combos["threshold"].findData("two-thirds"))
+    rules.quorum.setValue(30)
+    assert rules.sentence.text() == (
+        "규칙: 찬성이 유효표의 3분의 2 이상이면 가결, 출석 30명 이상일 때만 유효"
+    )
+    defn = to_definition(page.editor.form_values())
+    assert (defn.description, defn.rules.quorum) == ("옥상 텃밭을 만든다", 30)
+    fill(page, ContestForm("위원장", BallotType.RANKED, "가\n나\n다", max_choices=0))
+    assert rules.combos["overvote"].isVisibleTo(page)
+    assert not page.editor.description_edit.isVisibleTo(page)
+    assert not rules.combos["threshold"].isVisibleTo(page)

@@ -89,15 +89,24 @@ def is_hex(value: Any, digits: int) -> bool:
 
 
 def contest_entry(
-    contest_id: str, title: str, method: str, options: CountOptions
+    contest_id: str,
+    title: str,
+    method: str,
+    options: CountOptions,
+    rules: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A manifest contest built from the options the count used (seed only as commitment)."""
+    """A manifest contest built from the options the count used (seed only as commitment).
+
+    ``rules``: the contest's counting rule as frozen when its poll opened (the same object
+    the ``poll.opened`` audit entry carries), so a reader sees what was agreed beside what
+    the count ran with.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     tie = options.tie
     if isinstance(tie.seed, bytes):
         raise ValueError("a bundle seed must be text (it is revealed in tally.json)")
-    return {
+    entry: dict[str, Any] = {
         "id": contest_id,
         "title": title,
         "method": method,
@@ -105,6 +114,9 @@ def contest_entry(
         "tie_rule": {"backwards": tie.backwards, "priority": list(tie.priority)},
         "seed_commitment": None if tie.seed is None else seed_commitment(tie.seed),
     }
+    if rules is not None:
+        entry["rules"] = dict(rules)
+    return entry
 
 
 # --- CVRs ---------------------------------------------------------------------
@@ -232,7 +244,11 @@ def validate_manifest(manifest: Any) -> None:
     keys = {"id", "title", "method", "options", "tie_rule", "seed_commitment"}
     for index, contest in enumerate(contests):
         path = f"$.contests[{index}]"
-        c = _exact_keys(contest, keys, f, path)
+        # ``rules`` (the contest's rule as frozen at opening) is optional: older bundles lack it.
+        given = set(contest) if isinstance(contest, Mapping) else set()
+        c = _exact_keys(contest, keys | (given & {"rules"}), f, path)
+        if "rules" in c and not isinstance(c["rules"], Mapping):
+            raise SchemaError(f, f"{path}.rules", "must be an object")
         if not isinstance(c["id"], str) or not c["id"]:
             raise SchemaError(f, f"{path}.id", "must be a non-empty string")
         if c["id"] in seen:

@@ -43,6 +43,10 @@ class CountPanel(QWidget):
         self.contest_title.setObjectName("resultsTitle")
         self.contest_title.setWordWrap(True)
         self.contest_title.setStyleSheet(title_style())
+        # The rule frozen at opening, in words: what the room agreed before the count.
+        self.rule_line = QLabel()
+        self.rule_line.setObjectName("resultsRule")
+        self.rule_line.setWordWrap(True)
         self.seed_box = self._build_seed_box()
         self.count_button = QPushButton()
         self.count_button.setObjectName("countContest")
@@ -61,6 +65,7 @@ class CountPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.contest_title)
+        layout.addWidget(self.rule_line)
         layout.addWidget(self.seed_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_button)
@@ -107,6 +112,8 @@ class CountPanel(QWidget):
         closed = tally is not None and tally.state is PollState.CLOSED
         counted = tally is not None and tally.result_hash is not None
         self.contest_title.setText(tally.title if tally else t("gui.results.choose"))
+        rule = t("contest_rules.form.sentence", sentence=tally.rule) if tally and tally.rule else ""
+        self.rule_line.setText(rule)
         self.seed_box.setEnabled(tally is not None)
         committed = tally.seed_commitment if tally else None
         self.commit_button.setEnabled(tally is not None and committed is None and not counted)

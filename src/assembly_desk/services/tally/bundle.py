@@ -2,7 +2,8 @@
 
 Every contest is recounted from its stored ballots before the bundle is written, so a
 bundle can never carry a result the stored ballots no longer give (e.g. a paper ballot
-entered after the count).
+entered after the count). Each manifest contest also carries the counting rule frozen at
+opening (``rules``), the object the ``poll.opened`` audit entry records.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log, signers
 from assembly_desk.services.assemblies import get_assembly
 from assembly_desk.services.clock import utc_now
-from assembly_desk.services.contests import contest_row, poll_counts
+from assembly_desk.services.contests import contest_row, definition_of, poll_counts
 from assembly_desk.services.tally.results import run, stored_selections
 from assembly_desk.services.tally.rules import contest_key
 
@@ -112,7 +113,8 @@ def export_bundle(
         result_json = to_json_dict(result)
         if canonical_hash(result_json) != row.result_hash:
             raise Refused("tally.stale_result", id=crow.id)
-        contests.append(contest_entry(key, crow.title, stored["method"], options))
+        frozen = definition_of(uow, crow).to_dict()["rules"]  # as hashed at opening
+        contests.append(contest_entry(key, crow.title, stored["method"], options, frozen))
         cvrs.extend({"id": ballot_id, "contest": key, **sel} for ballot_id, sel in selections)
         results[key] = result_json
         if row.seed is not None:

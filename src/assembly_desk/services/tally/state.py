@@ -11,7 +11,8 @@ from assembly_desk.persistence.models_ballots import ContestRow
 from assembly_desk.persistence.models_tally import ContestTallyRow
 from assembly_desk.persistence.repositories import tallies
 from assembly_desk.persistence.unit_of_work import UnitOfWork
-from assembly_desk.services.contests import contest_row
+from assembly_desk.services.contests import contest_row, definition_of
+from assembly_desk.services.tally.wording import rules_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,10 @@ class TallyState:
     result: dict[str, Any] | None
     result_hash: str | None
     ready: bool
+    rule: str = ""  # the counting rule in one sentence, in the language of the moment
 
 
-def state_of(crow: ContestRow, row: ContestTallyRow | None) -> TallyState:
+def state_of(crow: ContestRow, row: ContestTallyRow | None, rule: str = "") -> TallyState:
     result = None if row is None or row.result_json is None else json.loads(row.result_json)
     return TallyState(
         contest_id=crow.id,
@@ -41,8 +43,11 @@ def state_of(crow: ContestRow, row: ContestTallyRow | None) -> TallyState:
         result=result,
         result_hash=None if row is None else row.result_hash,
         ready=row is not None and row.ready_at is not None,
+        rule=rule,
     )
 
 
 def get_tally(uow: UnitOfWork, contest_id: int) -> TallyState:
-    return state_of(contest_row(uow, contest_id), tallies.get(uow, contest_id))
+    crow = contest_row(uow, contest_id)
+    rule = rules_sentence(definition_of(uow, crow))
+    return state_of(crow, tallies.get(uow, contest_id), rule)
