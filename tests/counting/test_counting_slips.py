@@ -113,7 +113,7 @@ def test_overvote_worked_example(
 def test_overvote_exhausts_when_the_count_reaches_it() -> None:
     """RCTab "exhaust immediately": ranks before the overvote count, nothing after it."""
     ballots = papers((3, "A [B C] D"), (4, "B"), (5, "D"), (6, "C"))
-    result = count_irv(ballots, candidates="A B C D".split(), overvote="exhaust")
+    result = count_irv(ballots, candidates=["A", "B", "C", "D"], overvote="exhaust")
     assert rounds(result)[0] == ({"A": 3, "B": 4, "C": 6, "D": 5}, 0, None)
     assert result.rounds[0].eliminated == ("A",)
     assert result.rounds[0].transfers[0].exhausted == 3  # not to D
@@ -123,7 +123,7 @@ def test_overvote_exhausts_when_the_count_reaches_it() -> None:
 def test_overvote_skip_goes_to_the_next_rank_and_a_last_rank_overvote_is_no_overvote() -> None:
     """RCTab "always skip to next rank"; an overvote in the last rank just runs out."""
     ballots = papers((3, "A [B C] D"), (1, "A [B C]"), (5, "B"), (6, "D"), (7, "C"))
-    result = count_irv(ballots, candidates="A B C D".split(), overvote="skip")
+    result = count_irv(ballots, candidates=["A", "B", "C", "D"], overvote="skip")
     transfer = result.rounds[0].transfers[0]
     assert transfer.to == {"D": 3} and transfer.exhausted == 1
     assert rounds(result)[1][2] is None  # ran out of marks: not exhausted by the rule
@@ -151,7 +151,7 @@ def test_skipped_worked_example(rule: str, elected: str, exhausted_by: object) -
 def test_one_skipped_rank_at_a_time_is_allowed_two_in_a_row_are_not() -> None:
     """RCTab: with 1 allowed, "a voter could rank in 1, 3, 5 and not exhaust"."""
     ballots = papers((2, "A _ B _ C"), (2, "A _ _ B"), (5, "B"), (9, "C"), (8, "D"))
-    result = count_irv(ballots, candidates="A B C D".split(), skipped="1")
+    result = count_irv(ballots, candidates=["A", "B", "C", "D"], skipped="1")
     first = result.rounds[0].transfers[0]
     assert result.rounds[0].eliminated == ("A",)
     assert first.to == {"B": 2} and first.exhausted == 2
@@ -192,7 +192,7 @@ def test_duplicate_exhausts_at_the_repeat_rank() -> None:
     """RCTab's example: A 1st and 3rd, B 2nd, C 4th; once A and B are out the ballot
     exhausts at rank 3 and rank 4 does not count (with skip, it goes on to C)."""
     ballots = papers((2, "A B A C"), (3, "B"), (6, "C"), (7, "D"))
-    names = "A B C D".split()
+    names = ["A", "B", "C", "D"]
     exhaust = count_irv(ballots, candidates=names, duplicates="exhaust")
     assert [r.eliminated for r in exhaust.rounds[:2]] == [("A",), ("B",)]
     assert exhaust.rounds[1].transfers[0].exhausted == 5  # 3 ran out, 2 hit the repeat
@@ -207,7 +207,7 @@ def test_duplicate_exhausts_at_the_repeat_rank() -> None:
 def test_a_skipped_overvote_is_a_marked_rank_not_a_skipped_one() -> None:
     """RCTab counts the gap between marked ranks; an overvoted rank is marked."""
     ballots = papers((2, "A [B C] D"), (2, "A [B C] _ D"), (5, "B"), (6, "C"), (7, "D"))
-    result = count_irv(ballots, candidates="A B C D".split(), overvote="skip", skipped="exhaust")
+    result = count_irv(ballots, candidates=["A", "B", "C", "D"], overvote="skip", skipped="exhaust")
     transfer = result.rounds[0].transfers[0]
     assert result.rounds[0].eliminated == ("A",)
     assert transfer.to == {"D": 2} and transfer.exhausted == 2
