@@ -11,7 +11,7 @@ import os
 import sys
 
 from assembly_desk import __version__
-from assembly_desk.cli.common import EXIT_ERROR, fail
+from assembly_desk.cli.common import EXIT_ERROR, close_opened, fail
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import LANGUAGES, set_language, system_language, t
 
@@ -122,3 +122,5 @@ def main(argv: list[str] | None = None) -> int:
         return fail(error)
     except KeyboardInterrupt:
         return 130
+    finally:
+        close_opened()
