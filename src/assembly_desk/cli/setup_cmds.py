@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assembly_desk.cli.common import EXIT_OK, assembly_id, db_from, print_json
+from assembly_desk.cli.common import EXIT_OK, print_json, services_from
 from assembly_desk.domain.assembly import (
     DEFAULT_CONSENT_UNDER,
     AssemblyKind,
@@ -15,8 +15,7 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies, cards, print_ballots
-from assembly_desk.services.clock import utc_now
+from assembly_desk.services import assemblies
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     cds = sub.add_parser("cards", help=t("cli.help.cards"))
     cds.add_argument("--out", type=Path, required=True)
+    cds.add_argument("--person", type=int, help=t("fronts.help.cards_person"))
     cds.set_defaults(func=_cards)
 
     papers = sub.add_parser("ballots", help=t("cli.help.ballots"))
@@ -102,17 +102,13 @@ def _create(args: argparse.Namespace) -> int:
         rules=_rules(args),
         quorum=quorum,
     )
-    db = db_from(args)
-    with db.uow() as uow:
-        created = assemblies.create_assembly(uow, spec, utc_now())
+    created = services_from(args).setup.create_assembly(spec)
     print(t("cli.assembly_created", id=created.id, title=created.title))
     return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    with db.uow() as uow:
-        items = assemblies.list_assemblies(uow)
+    items = services_from(args).setup.list_assemblies()
     if args.json:
         print_json([{"id": a.id, "title": a.title, "date": a.held_on.isoformat()} for a in items])
     else:
@@ -122,10 +118,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _cards(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        result = cards.write_cards(uow, aid, args.out)
+    services = services_from(args)
+    aid = services.setup.assembly_id(args.assembly)
+    result = services.printing.write_cards(aid, args.out, args.person)
     if result.warning:
         print(result.warning)
     print(t("cli.cards_written", count=result.count, path=str(args.out)))
@@ -133,9 +128,7 @@ def _cards(args: argparse.Namespace) -> int:
 
 
 def _ballots(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    with db.uow() as uow:
-        report = print_ballots.write_ballot_papers(uow, args.contest, args.out, args.copies)
+    report = services_from(args).printing.write_ballot_papers(args.contest, args.out, args.copies)
     for warning in report.warnings:
         print(warning)
     print(t("cli.ballots_written", copies=report.copies, pages=report.pages, path=str(args.out)))
