@@ -58,6 +58,7 @@ def test_the_demo_refuses_a_database_that_holds_data(
     assert "already holds an assembly" in err and "leave out --db" in err
     assert main(["--db", f"sqlite:///{used}", "assembly", "list", "--json"]) == 0
     assert len(json.loads(out_err(capsys)[0])) == 1  # nothing was added
+    assert not (tmp_path / "d").exists()  # and no folder of demo files was started
 
 
 def _unsigned_by_witness(demo: tuple[Path, str], tmp_path: Path) -> Path:

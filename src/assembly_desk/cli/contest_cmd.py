@@ -96,7 +96,7 @@ def _describe(number: int, row: PollRow) -> dict[str, Any]:
 def _create(args: argparse.Namespace) -> int:
     spec = from_args(args)
     services = services_from(args)
-    aid, _ = _rows(services, args)
+    aid = services.setup.assembly_id(args.assembly)
     saved = services.polls.save(aid, None, spec.definition, list(spec.panel_codes))
     number, _row = _find(_rows(services, args)[1], saved.id)
     print(t("fronts.contest.created", number=number, id=saved.id, title=saved.definition.title))

@@ -29,10 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     db_path = out / "demo.sqlite3"
-    if args.db is None and db_path.exists():
-        db_path.unlink()
+    if args.db is None:  # a fresh file of its own; with --db the demo first checks it is empty
+        out.mkdir(parents=True, exist_ok=True)
+        if db_path.exists():
+            db_path.unlink()
     services = Services.open(args.db or f"sqlite:///{db_path}")
     try:
         return _run(services, args, out)
