@@ -31,152 +31,88 @@ on those few groups, not on every voter.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 from .ballots import Ballot, Number
 from .budget import SELECT, Approvals, greedy_fill, prepare
+from .mes_pass import Instance, Pass, instance, run_pass
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
 
 SATISFACTIONS = ("cardinality", "cost")
 
 
-def _run(
-    data: Approvals,
-    share: Fraction,
-    satisfaction: str,
-    breaker: TieBreaker,
-) -> tuple[list[str], list[Round]]:
-    """One MES pass at a given per-voter share; returns (funded in order, rounds).
+def _simplest(lo: Fraction, hi: Fraction | None) -> Fraction:
+    """The number with the smallest denominator (then the smallest) strictly between."""
+    whole = math.floor(lo) + 1
+    if hi is None or whole < hi:
+        return Fraction(whole)
+    floor = whole - 1  # lo >= floor and hi <= floor + 1: go by continued fractions
+    return floor + 1 / _simplest(1 / (hi - floor), None if lo == floor else 1 / (lo - floor))
 
-    Each project keeps ``pool``: the weight of its supporters per *key* (the set of
-    funded projects they approved, as a bit mask); a key determines a voter's money.
-    Funding a project re-keys only its own supporters.
-    """
-    projects = data.projects
-    index = {p: i for i, p in enumerate(projects)}
-    members = [sorted(index[p] for p in approved) for approved, _ in data.groups]
-    weights = [n for _, n in data.groups]
-    supporters: list[list[int]] = [[] for _ in projects]
-    for g, approved in enumerate(members):
-        for i in approved:
-            supporters[i].append(g)
-    cost = [data.costs[p] for p in projects]
-    util = [Fraction(1) if satisfaction == "cardinality" else c for c in cost]
-    price = [Fraction(0)] * len(projects)  # what each supporter of a funded project owed
-    keys = [0] * len(members)
-    pools: list[dict[int, int]] = [
-        {0: sum(weights[g] for g in supporters[i])} if supporters[i] else {}
-        for i in range(len(cost))
-    ]
-    funded: list[str] = []
-    rounds: list[Round] = []
-    alive = [bool(supporters[i]) for i in range(len(projects))]
-    money_cache: dict[int, Fraction] = {0: share}
 
-    def money(key: int) -> Fraction:
-        value = money_cache.get(key)
-        if value is None:
-            spent = Fraction(0)
-            k = key
-            while k:
-                low = k & -k
-                spent += price[low.bit_length() - 1]
-                k ^= low
-            value = max(Fraction(0), share - spent)
-            money_cache[key] = value
-        return value
+class _Completion:
+    """The two completions: today's fixed steps, and the exact one (``increment`` 0)."""
 
-    def fund(x: int) -> None:
-        bit = 1 << x
-        alive[x] = False
-        funded.append(projects[x])
-        for g in supporters[x]:
-            old = keys[g]
-            new = old | bit
-            keys[g] = new
-            w = weights[g]
-            for p in members[g]:
-                if alive[p]:
-                    pool = pools[p]
-                    left = pool[old] - w
-                    if left:
-                        pool[old] = left
-                    else:
-                        del pool[old]
-                    pool[new] = pool.get(new, 0) + w
+    def __init__(self, inst: Instance, data: Approvals, cap: Fraction, breaker: TieBreaker):
+        self.inst, self.cap, self.breaker = inst, cap, breaker
+        self.costs = data.costs
+        self.supported = [p for p in data.projects if data.votes[p] > 0 and data.costs[p] > 0]
+        self.runs = 0
 
-    for i in range(len(projects)):
-        if alive[i] and cost[i] == 0:
-            fund(i)
+    def run(self, share: Fraction, *, after: bool = False) -> Pass:
+        self.runs += 1
+        return run_pass(self.inst, share, self.breaker, after=after)
 
-    round_no = 1
-    while any(alive):
-        rho: dict[int, Fraction] = {}
-        dropped: list[int] = []
-        for i in range(len(projects)):
-            if not alive[i]:
-                continue
-            by_money: dict[Fraction, int] = {}
-            for key, w in pools[i].items():
-                b = money(key)
-                by_money[b] = by_money.get(b, 0) + w
-            if sum(b * w for b, w in by_money.items()) < cost[i]:
-                dropped.append(i)
-                continue
-            rho[i] = _affordability(by_money, cost[i], util[i])
-        for i in dropped:
-            alive[i] = False
-        if not rho:
-            if dropped and rounds:
-                rounds[-1] = _with_dropped(rounds[-1], dropped, projects)
-            break
-        best = min(rho.values())
-        tied = [projects[i] for i in sorted(rho) if rho[i] == best]
-        name = tied[0]
-        if len(tied) > 1:
-            (name,) = breaker.pick(tied, 1, round_no=round_no, purpose=f"{SELECT}@{share}")
-        x = index[name]
-        price[x] = best * util[x]
-        paid = sum((min(money(key), price[x]) * w for key, w in pools[x].items()), Fraction(0))
-        fund(x)
-        rounds.append(
-            Round(
-                round_no,
-                {projects[i]: rho[i] for i in sorted(rho)},
-                elected=(name,),
-                eliminated=tuple(projects[i] for i in dropped),
-                figures={"rho": best, "paid": paid, "cost": cost[x]},
-            )
+    def spent(self, funded: list[str]) -> Fraction:
+        return sum((self.costs[p] for p in funded), Fraction(0))
+
+    def exhaustive(self, funded: list[str]) -> bool:
+        spent = self.spent(funded)
+        return not any(
+            p not in funded and spent + self.costs[p] <= self.cap for p in self.supported
         )
-        round_no += 1
-    return funded, rounds
 
+    def steps(self, first: Pass, step: Fraction) -> Pass:
+        """Shares  first + k*step  for k = 1, 2, ... as before, skipping the k at which
+        the pass provably repeats the last outcome (below ``reach``): same result, runs
+        counted as if every k had been tried."""
+        current, k = first, 0
+        while not self.exhaustive(current.funded):
+            if current.reach is None and not current.tied:
+                break  # no larger share changes the outcome
+            nxt = k + 1
+            if current.reach and not current.tied:
+                nxt = max(nxt, math.ceil((current.share + current.reach - first.share) / step))
+            trial = self.run(first.share + nxt * step)
+            if self.spent(trial.funded) > self.cap:
+                if nxt > k + 1:  # the outcome at k, with the figures of share nxt - 1
+                    current = self.run(first.share + (nxt - 1) * step)
+                k = nxt
+                break
+            current, k = trial, nxt
+        self.runs = k + 1
+        return current
 
-def _with_dropped(last: Round, dropped: list[int], projects: tuple[str, ...]) -> Round:
-    """Projects found unaffordable after the last purchase are reported on that round."""
-    extra = tuple(projects[i] for i in dropped)
-    return Round(
-        last.number,
-        last.tallies,
-        elected=last.elected,
-        eliminated=last.eliminated + extra,
-        figures=last.figures,
-    )
-
-
-def _affordability(pool: Mapping[Fraction, int], cost: Fraction, util: Fraction) -> Fraction:
-    """Lowest rho with  sum(w * min(b, rho * util)) >= cost  (the pool can afford cost)."""
-    paid = Fraction(0)
-    weight = sum(pool.values())
-    for b in sorted(pool):
-        rho = (cost - paid) / (weight * util)
-        if rho * util <= b:
-            return rho
-        paid += b * pool[b]
-        weight -= pool[b]
-    raise AssertionError("unaffordable project reached _affordability")
+    def exact(self, first: Pass) -> Pass:
+        """Raise the share from one possible change to the next (module docstring)."""
+        funded, base, reach = first.funded, first.share, first.reach
+        kept: tuple[Fraction, Fraction | None] | None = None
+        while reach is not None and not self.exhaustive(funded):
+            start = base + reach
+            probe = self.run(start, after=True)
+            end = None if probe.reach is None else start + probe.reach
+            outcome = probe.funded
+            if probe.tied:  # the tie rule decides at an actual share
+                outcome = self.run(_simplest(start, end)).funded
+            if self.spent(outcome) > self.cap:
+                break
+            funded, base, reach, kept = outcome, start, probe.reach, (start, end)
+        if kept is None:
+            return first
+        return self.run(_simplest(*kept))
 
 
 def count_mes(
@@ -193,8 +129,8 @@ def count_mes(
     """Method of Equal Shares, optionally completed (see the module docstring)."""
     if satisfaction not in SATISFACTIONS:
         raise ValueError(f"satisfaction must be one of {', '.join(SATISFACTIONS)}")
-    if increment is not None and Fraction(increment) <= 0:
-        raise ValueError("increment must be positive")
+    if increment is not None and Fraction(increment) < 0:
+        raise ValueError("increment must be 0 (exact completion) or positive")
     data = prepare(ballots, costs, max_choices)
     cap = Fraction(budget)
     breaker = TieBreaker(tie)
@@ -203,19 +139,12 @@ def count_mes(
     share = cap / data.valid if data.valid else Fraction(0)
     runs = 0
     if data.valid:
-        supported = [p for p in data.projects if data.votes[p] > 0 and data.costs[p] > 0]
-        funded, rounds = _run(data, share, satisfaction, breaker)
-        runs = 1
-        while increment is not None:
-            spent = sum((data.costs[p] for p in funded), Fraction(0))
-            if not any(p not in funded and spent + data.costs[p] <= cap for p in supported):
-                break
-            trial_share = share + Fraction(increment)
-            trial, trial_rounds = _run(data, trial_share, satisfaction, breaker)
-            runs += 1
-            if sum((data.costs[p] for p in trial), Fraction(0)) > cap:
-                break
-            share, funded, rounds = trial_share, trial, trial_rounds
+        completion = _Completion(instance(data, satisfaction), data, cap, breaker)
+        final = completion.run(share)
+        if increment is not None:
+            step = Fraction(increment)
+            final = completion.steps(final, step) if step else completion.exact(final)
+        share, funded, rounds, runs = final.share, final.funded, final.rounds, completion.runs
     mes_funded = tuple(funded)
     if greedy and data.valid:
         extra = greedy_fill(

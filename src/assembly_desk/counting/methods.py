@@ -41,7 +41,9 @@ class CountOptions:
     group_weights: Mapping[str, Number] | None = None
     trim: bool = False
     satisfaction: str = "cardinality"
-    increment: Number | None = Fraction(1)
+    # Equal shares completion: 0 = exact (rerun only where the outcome can change); a
+    # positive step is the fixed "add1" rise that bundles recorded before (same result).
+    increment: Number | None = Fraction(0)
     greedy: bool = True
     tie: TieRule = field(default_factory=TieRule)
     # Ranked paper ballots (IRV, STV): what one slip costs, after RCTab's published rules.
