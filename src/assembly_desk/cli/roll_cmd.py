@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, services_from
 from assembly_desk.domain.assembly import Category
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import RollPreview
-from assembly_desk.services import assemblies, cards, roll, roll_edit, roll_merge
-from assembly_desk.services.clock import utc_now
+from assembly_desk.services import assemblies, roll, roll_edit, roll_merge
 
 #: How a command line desk is named in the sealed part of a correction's audit entry.
 CLI_DESK = "cli"
@@ -71,18 +70,16 @@ def _print_preview(preview: RollPreview) -> None:
 def _import(args: argparse.Namespace) -> int:
     if args.merge:
         return _merge(args)
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        preview = roll_merge.preview_for_assembly(uow, aid, args.file)
+    services = services_from(args)
+    aid = services.setup.assembly_id(args.assembly)
+    preview = services.roll.preview_import(aid, args.file)
     _print_preview(preview)
     if args.dry_run:
         for problem in preview.problems:
             print(problem.message())
         return EXIT_OK if preview.ok else EXIT_ERROR
     try:
-        with db.uow() as uow:
-            report = roll.import_roll(uow, aid, args.file, utc_now(), preview=preview)
+        report = services.roll.import_roll(aid, args.file, preview)
     except roll.ImportRejected as rejected:
         for problem in rejected.problems:
             print(problem.message())
@@ -128,10 +125,9 @@ def print_plan(plan: roll_merge.MergePlan) -> None:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        plan = roll_merge.preview_merge(uow, aid, args.file)
+    services = services_from(args)
+    aid = services.setup.assembly_id(args.assembly)
+    plan = services.roll.preview_merge(aid, args.file)
     print_plan(plan)
     if not plan.ok:
         print(roll_merge.MergeRejected(list(plan.problems)).message())
@@ -139,8 +135,7 @@ def _merge(args: argparse.Namespace) -> int:
     if args.dry_run or not args.yes:
         print(t("roll_merge.cli.not_applied"))
         return EXIT_OK
-    with db.uow() as uow:
-        report = roll_merge.merge_roll(uow, aid, args.file, utc_now(), plan)
+    report = services.roll.merge_roll(aid, args.file, plan)
     print(
         t(
             "roll_merge.done",
@@ -154,10 +149,8 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        count = roll_edit.export_roll(uow, aid, args.file)
+    services = services_from(args)
+    count = services.roll.export_roll(services.setup.assembly_id(args.assembly), args.file)
     print(t("roll_merge.exported", count=count, path=str(args.file)))
     return EXIT_OK
 
@@ -173,10 +166,9 @@ def _correct(args: argparse.Namespace) -> int:
         phone=args.phone,
         guardian_consent=args.consent,
     )
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        done = roll_edit.correct_person(uow, aid, args.id, correction, CLI_DESK, utc_now())
+    services = services_from(args)
+    aid = services.setup.assembly_id(args.assembly)
+    done = services.roll.correct_person(aid, args.id, correction, CLI_DESK)
     if not done.fields:
         print(t("roll_merge.nothing_corrected", id=args.id))
         return EXIT_REFUSED
@@ -186,10 +178,9 @@ def _correct(args: argparse.Namespace) -> int:
 
 
 def _card(args: argparse.Namespace) -> int:
-    db = db_from(args)
-    aid = assembly_id(db, args)
-    with db.uow() as uow:
-        result = cards.write_card(uow, aid, args.id, args.out)
+    services = services_from(args)
+    aid = services.setup.assembly_id(args.assembly)
+    result = services.roll.write_card(aid, args.id, args.out)
     if result.warning:
         print(result.warning)
     print(t("cli.cards_written", count=result.count, path=str(args.out)))

@@ -18,6 +18,7 @@ from assembly_desk.services.facade.door import DoorService
 from assembly_desk.services.facade.polls import PollsService
 from assembly_desk.services.facade.printing import PrintingService
 from assembly_desk.services.facade.results import ResultsService
+from assembly_desk.services.facade.roll import RollService
 from assembly_desk.services.facade.setup import SetupService
 from assembly_desk.services.facade.station import StationService
 
@@ -33,6 +34,7 @@ class Services:
         self.count_entry = CountEntryService(db)
         self.results = ResultsService(db)
         self.printing = PrintingService(db)
+        self.roll = RollService(db)
         self.audit = AuditService(db)
 
     @classmethod
@@ -70,6 +72,7 @@ __all__ = [
     "PollsService",
     "PrintingService",
     "ResultsService",
+    "RollService",
     "Services",
     "SetupService",
     "StationService",

@@ -28,6 +28,7 @@ from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 from assembly_desk.services.desk import DeskSession
+from assembly_desk.services.facade.roll import RollService
 from assembly_desk.services.offline_queue import (
     DatabaseUnreachable,
     OfflineQueue,
@@ -87,6 +88,7 @@ class DeskService:
         self.db = db
         self.desk = desk
         self.clock = clock
+        self.roll = RollService(db)
         self.queue = OfflineQueue(queue_path or offline_queue.default_queue_path(db.url))
         self.assembly_id: int | None = None
         self._session: DeskSession | None = None
@@ -223,47 +225,35 @@ class DeskService:
 
     def preview_import(self, path: Path) -> RollPreview:
         """The preview, with how many of its people are eligible once an assembly is open."""
-        if self.assembly_id is None:
-            return roll.preview_import(path)
-        with self.db.uow() as uow:
-            return roll_merge.preview_for_assembly(uow, self.assembly_id, path)
+        return self.roll.preview_import(self.assembly_id, path)
 
     def import_roll(self, path: Path, preview: RollPreview | None) -> roll.ImportReport:
-        with self.db.uow() as uow:
-            return roll.import_roll(uow, self._require_assembly(), path, utc_now(), preview=preview)
+        return self.roll.import_roll(self._require_assembly(), path, preview)
 
     def preview_merge(self, path: Path) -> roll_merge.MergePlan:
-        with self.db.uow() as uow:
-            return roll_merge.preview_merge(uow, self._require_assembly(), path)
+        return self.roll.preview_merge(self._require_assembly(), path)
 
     def merge_roll(self, path: Path, plan: roll_merge.MergePlan) -> roll_merge.MergeReport:
-        with self.db.uow() as uow:
-            report = roll_merge.merge_roll(uow, self._require_assembly(), path, utc_now(), plan)
+        report = self.roll.merge_roll(self._require_assembly(), path, plan)
         self._forget_search()
         return report
 
     def list_roll(self, flt: roll_edit.RollFilter) -> list[roll_edit.RollEntry]:
-        with self.db.uow() as uow:
-            return roll_edit.list_roll(uow, self._require_assembly(), flt)
+        return self.roll.list_roll(self._require_assembly(), flt)
 
     def correct_person(
         self, person_id: int, correction: roll_edit.Correction
     ) -> roll_edit.Corrected:
-        with self.db.uow() as uow:
-            done = roll_edit.correct_person(
-                uow, self._require_assembly(), person_id, correction, self.desk, utc_now()
-            )
+        done = self.roll.correct_person(self._require_assembly(), person_id, correction, self.desk)
         if done.fields:
             self._forget_search()
         return done
 
     def export_roll(self, path: Path) -> int:
-        with self.db.uow() as uow:
-            return roll_edit.export_roll(uow, self._require_assembly(), path)
+        return self.roll.export_roll(self._require_assembly(), path)
 
     def write_card(self, person_id: int, path: Path) -> cards.CardsResult:
-        with self.db.uow() as uow:
-            return cards.write_card(uow, self._require_assembly(), person_id, path)
+        return self.roll.write_card(self._require_assembly(), person_id, path)
 
     def _forget_search(self) -> None:
         """Names and phones changed: this desk's index is rebuilt at its next search.
