@@ -51,3 +51,18 @@ def pg_database() -> Iterator[str | None]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def percentiles_ms(samples: list[float]) -> tuple[float, float]:
+    """(p50, p99) in milliseconds."""
+    return percentile(samples, 50) * 1000, percentile(samples, 99) * 1000
+
+
+def ratio_line(name: str, samples: list[float], floor: list[float]) -> str:
+    """One timed path against the floor measured in the same run: p50/p99 and their ratios."""
+    p50, p99 = percentiles_ms(samples)
+    f50, f99 = percentiles_ms(floor)
+    return (
+        f"{name}: p50 {p50:.2f} ms ({p50 / f50:.2f}× floor), "
+        f"p99 {p99:.2f} ms ({p99 / f99:.2f}× floor)"
+    )

@@ -15,7 +15,9 @@ from assembly_desk.persistence.engine import is_postgres
 from assembly_desk.persistence.errors import translated
 
 # Arbitrary constant naming the audit-chain lock in pg_advisory_xact_lock.
-_AUDIT_LOCK_KEY = 0x41_55_44_49_54  # "AUDIT"
+AUDIT_LOCK_KEY = 0x41_55_44_49_54  # "AUDIT"
+_AUDIT_LOCK_KEY = AUDIT_LOCK_KEY
+_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 class UnitOfWork:
@@ -32,9 +34,12 @@ class UnitOfWork:
         self.engine = engine
         self.boxes = boxes
         self.session: Session
+        self._audit_locked = False
+        self._postgres = is_postgres(engine)
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        self._audit_locked = False
         return self
 
     def __exit__(
@@ -56,9 +61,11 @@ class UnitOfWork:
             _raise_translated(exc)
 
     def commit(self) -> None:
+        self._audit_locked = False  # released with the transaction, whatever the outcome
         self.session.commit()
 
     def rollback(self) -> None:
+        self._audit_locked = False
         self.session.rollback()
 
     def flush(self) -> None:
@@ -73,15 +80,18 @@ class UnitOfWork:
 
     @property
     def is_postgres(self) -> bool:
-        return is_postgres(self.engine)
+        return self._postgres
 
     def lock_audit_chain(self) -> None:
         """Serialise appends to the audit chain across desks (PostgreSQL advisory lock).
 
-        SQLite needs nothing: ``BEGIN IMMEDIATE`` already gives one writer at a time.
+        SQLite needs nothing: ``BEGIN IMMEDIATE`` already gives one writer at a time. The
+        lock lasts until the transaction ends, so a second call in the same transaction
+        (a check-in's count, then its event) costs no second round trip.
         """
-        if self.is_postgres:
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+        if self._postgres and not self._audit_locked:
+            self.session.execute(_LOCK_SQL, {"k": AUDIT_LOCK_KEY})
+            self._audit_locked = True
 
 
 def _raise_translated(exc: BaseException) -> None:

@@ -57,7 +57,41 @@ def append(
     added to the private part as ``"time"``.
     """
     uow.lock_audit_chain()
-    head = audit_entries.head(uow)
+    values = _entry_values(audit_entries.head(uow), kind, data, at, private, coarse_time)
+    audit_entries.add(uow, AuditEventRow(**values))
+    return str(values["hash"])
+
+
+def append_after(
+    uow: UnitOfWork,
+    head: audit_entries.Head | None,
+    kind: str,
+    data: dict[str, Any],
+    at: datetime,
+    private: Mapping[str, Any] | None = None,
+    *,
+    coarse_time: bool = False,
+) -> audit_entries.Head:
+    """``append`` for a caller that already holds the lock and has read ``head`` (a check-in).
+
+    The check-in reads the head together with its running count, in one statement under
+    the lock, and writes the entry at once with one insert; the new head is returned so
+    a second event in the same transaction (quorum reached) chains without a read.
+    """
+    values = _entry_values(head, kind, data, at, private, coarse_time)
+    audit_entries.insert_now(uow, values)
+    return audit_entries.Head(values["seq"], values["hash"], values["at"])
+
+
+def _entry_values(
+    head: audit_entries.Head | None,
+    kind: str,
+    data: dict[str, Any],
+    at: datetime,
+    private: Mapping[str, Any] | None,
+    coarse_time: bool,
+) -> dict[str, Any]:
+    """The stored columns of the entry chained after ``head``: public entry, seal, private part."""
     prev_hash, seq = (head.hash, head.seq + 1) if head else (chain.GENESIS, 1)
     time = iso_utc(at)
     hidden = dict(private) if private is not None else None
@@ -72,22 +106,18 @@ def append(
         salt = salt_bytes.hex()
         private_json = json.dumps(hidden, ensure_ascii=False, sort_keys=True)
     entry = chain.make_entry(prev_hash, seq, time, kind, nfc(data), sealed=sealed)
-    audit_entries.add(
-        uow,
-        AuditEventRow(
-            seq=entry["seq"],
-            at=entry["time"],
-            kind=entry["kind"],
-            data_json=json.dumps(entry["data"], ensure_ascii=False, sort_keys=True),
-            prev=entry["prev"],
-            hash=entry["hash"],
-            chain_format=CURRENT_FORMAT,
-            sealed=sealed,
-            seal_salt=salt,
-            private_json=private_json,
-        ),
-    )
-    return str(entry["hash"])
+    return {
+        "seq": entry["seq"],
+        "at": entry["time"],
+        "kind": entry["kind"],
+        "data_json": json.dumps(entry["data"], ensure_ascii=False, sort_keys=True),
+        "prev": entry["prev"],
+        "hash": entry["hash"],
+        "chain_format": CURRENT_FORMAT,
+        "sealed": sealed,
+        "seal_salt": salt,
+        "private_json": private_json,
+    }
 
 
 def public_time(at: datetime, previous: str | None) -> str:

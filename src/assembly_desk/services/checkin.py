@@ -9,17 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from assembly_desk.domain import card_code, text_rules
 from assembly_desk.domain.assembly import Assembly
 from assembly_desk.domain.errors import InvalidInput, NotFound
 from assembly_desk.i18n import t
-from assembly_desk.persistence.models import CheckInRow, PersonRow
+from assembly_desk.persistence.models import AssemblyRow, PersonRow
 from assembly_desk.persistence.repositories import assemblies as assembly_rows
-from assembly_desk.persistence.repositories import checkins, people
+from assembly_desk.persistence.repositories import audit_entries, checkins, people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log
-from assembly_desk.services.assemblies import get_assembly
+from assembly_desk.services.assemblies import to_domain
 from assembly_desk.services.clock import as_utc, local_hhmm
 from assembly_desk.services.people import PersonView, view
 
@@ -136,16 +137,20 @@ def find_by_code(uow: UnitOfWork, assembly_id: int, code: str) -> PersonRow | No
 def check_in_by_code(
     uow: UnitOfWork, assembly_id: int, text: str, desk: str, now: datetime
 ) -> ScanResult:
-    """A scanned or typed card code: check digit first, then the roll, then the rules."""
+    """A scanned or typed card code: check digit first, then the roll, then the rules.
+
+    The desk's hot path: the holder, their assembly and any check-in come back in one
+    query (``checkins.door_card_by_code``), and a check-in costs an insert, the audit lock
+    (PostgreSQL), one read of the chain head with the running count, and the entry.
+    """
     check_desk_name(desk)
     refused = mistyped(text)
     if refused is not None:
         return refused
-    code = card_code.normalise(text)
-    row = find_by_code(uow, assembly_id, code)
-    if row is None:
+    card = checkins.door_card_by_code(uow, assembly_id, card_code.normalise(text))
+    if card is None:
         return ScanResult(Outcome.NOT_ON_ROLL)
-    return _check_in_row(uow, get_assembly(uow, assembly_id), row, desk, now, False)
+    return _check_in(uow, card, desk, now)
 
 
 def check_in_person(
@@ -158,12 +163,37 @@ def check_in_person(
 ) -> ScanResult:
     """Check in a person picked from search results (or after confirming guardian consent)."""
     check_desk_name(desk)
-    row = people.get(uow, person_id)
-    if row is None or row.assembly_id != assembly_id:
+    card = checkins.door_card_by_person(uow, assembly_id, person_id)
+    if card is None:
         raise NotFound("error.person_not_found", id=person_id)
-    return _check_in_row(
-        uow, get_assembly(uow, assembly_id), row, desk, now, guardian_consent_confirmed
+    if (
+        guardian_consent_confirmed
+        and card.checked_in_at is None
+        and card.person.ineligible_reason == "reason.guardian"
+    ):
+        _record_consent(uow, assembly_id, person_id, now)
+        card = checkins.door_card_by_person(uow, assembly_id, person_id)
+        assert card is not None
+    return _check_in(uow, card, desk, now)
+
+
+def _record_consent(uow: UnitOfWork, assembly_id: int, person_id: int, now: datetime) -> None:
+    """The guardian's consent, confirmed at the desk: eligible from now on, and audited."""
+    row = people.get(uow, person_id)
+    assert row is not None
+    row.guardian_consent = True
+    row.eligible = True
+    row.ineligible_reason = ""
+    assembly_rows.add_eligible(uow, assembly_id, 1)
+    audit_log.append(
+        uow,
+        "person.guardian_consent",
+        {"assembly": assembly_id},
+        now,
+        {"person": row.id},
+        coarse_time=True,
     )
+    uow.flush()  # the door card read next sees the person eligible
 
 
 def check_desk_name(desk: str) -> str:
@@ -175,57 +205,41 @@ def check_desk_name(desk: str) -> str:
     return text_rules.check_text(desk, text_rules.DESK_MAX, "field.desk")
 
 
-def _already(row: PersonRow, assembly: Assembly, done: CheckInRow) -> ScanResult:
-    return ScanResult(Outcome.ALREADY, view(row, assembly), as_utc(done.at), done.desk)
-
-
-def _check_in_row(
-    uow: UnitOfWork,
-    assembly: Assembly,
-    row: PersonRow,
-    desk: str,
-    now: datetime,
-    consent_confirmed: bool,
-) -> ScanResult:
-    done = checkins.of_person(uow, assembly.id, row.id)
-    if done is not None:
-        return _already(row, assembly, done)
-    if consent_confirmed and row.ineligible_reason == "reason.guardian":
-        row.guardian_consent = True
-        row.eligible = True
-        row.ineligible_reason = ""
-        assembly_rows.add_eligible(uow, assembly.id, 1)
-        audit_log.append(
-            uow,
-            "person.guardian_consent",
-            {"assembly": assembly.id},
-            now,
-            {"person": row.id},
-            coarse_time=True,
+def _check_in(uow: UnitOfWork, card: checkins.DoorCard, desk: str, now: datetime) -> ScanResult:
+    # The door card's parts carry exactly the columns (by name) that ``to_domain`` and
+    # ``view`` read from the ORM rows; tests compare the answers with the ORM's.
+    assembly = to_domain(cast(AssemblyRow, card.assembly))
+    person = view(cast(PersonRow, card.person), assembly)
+    if card.checked_in_at is not None:
+        return ScanResult(
+            Outcome.ALREADY, person, as_utc(card.checked_in_at), card.checked_in_desk or ""
         )
-    if not row.eligible:
+    if not person.eligible:
         outcome = (
             Outcome.NEEDS_CONSENT
-            if row.ineligible_reason == "reason.guardian"
+            if person.reason_key == "reason.guardian"
             else Outcome.NOT_ELIGIBLE
         )
-        return ScanResult(outcome, view(row, assembly))
-    if checkins.insert(uow, assembly.id, row.id, desk, now) is None:
+        return ScanResult(outcome, person)
+    if not checkins.insert(uow, assembly.id, person.id, desk, now):
         # Another desk won the race between our read and our insert: show its check-in.
-        done = checkins.of_person(uow, assembly.id, row.id)
+        done = checkins.of_person(uow, assembly.id, person.id)
         assert done is not None
-        return _already(row, assembly, done)
-    audit_log.append(
+        return ScanResult(Outcome.ALREADY, person, as_utc(done.at), done.desk)
+    uow.lock_audit_chain()
+    head, present = audit_entries.head_and_checkins(uow, assembly.id)
+    head = audit_log.append_after(
         uow,
+        head,
         "checkin",
-        {"assembly": assembly.id, "checked_in": _present_in_chain_order(uow, assembly.id)},
+        {"assembly": assembly.id, "checked_in": present},
         now,
-        {"person": row.id, "desk": desk},
+        {"person": person.id, "desk": desk},
         coarse_time=True,
     )
-    _note_quorum(uow, assembly, now)
+    _note_quorum(uow, assembly, card.assembly.eligible_count, present, head, now)
     uow.commit()
-    return ScanResult(Outcome.CHECKED_IN, view(row, assembly), now, desk)
+    return ScanResult(Outcome.CHECKED_IN, person, now, desk)
 
 
 def _present_in_chain_order(uow: UnitOfWork, assembly_id: int) -> int:
@@ -233,7 +247,8 @@ def _present_in_chain_order(uow: UnitOfWork, assembly_id: int) -> int:
 
     The audit lock is taken first, so the count sees every check-in chained before this
     one (they committed before releasing it) and none chained after: the counts in the
-    published log rise and fall exactly as the events do.
+    published log rise and fall exactly as the events do. (A check-in reads the same
+    count together with the chain head: ``audit_entries.head_and_checkins``.)
     """
     uow.lock_audit_chain()
     uow.flush()
@@ -245,31 +260,39 @@ def eligible_checked_in(uow: UnitOfWork, assembly_id: int) -> int:
     return checkins.eligible_count(uow, assembly_id)
 
 
-def _note_quorum(uow: UnitOfWork, assembly: Assembly, now: datetime) -> None:
-    """Record the first moment quorum is reached (once; a later undo does not erase history)."""
+def _note_quorum(
+    uow: UnitOfWork,
+    assembly: Assembly,
+    eligible: int,
+    present: int,
+    head: audit_entries.Head,
+    now: datetime,
+) -> None:
+    """Record the first moment quorum is reached (once; a later undo does not erase history).
+
+    ``present`` (every check-in, eligible or not, counted under the audit lock) is a cheap
+    upper bound; the exact count of eligible people is taken only near the line.
+    """
     if assembly.quorum_reached_at is not None:
         return
-    row = assembly_rows.get(uow, assembly.id)
-    assert row is not None
-    required = assembly.quorum.required(row.eligible_count)
-    # A cheap upper bound first (an index range count); the exact join only near the line.
-    upper = checkins.count(uow, assembly.id)
-    if required <= 0 or upper < required:
+    required = assembly.quorum.required(eligible)
+    if required <= 0 or present < required:
         return
-    # Crossing the line: read the row afresh. This transaction already holds the audit-chain
-    # lock (taken by the check-in's own event), which every writer of quorum_reached_at holds
-    # until it commits, so two desks crossing together record the moment once. (A row lock
-    # here would deadlock: other desks' check-in inserts hold KEY SHARE on this row while
-    # they wait for the audit lock.)
-    row = assembly_rows.reread(uow, assembly.id)
-    assert row is not None
-    present = eligible_checked_in(uow, assembly.id)
-    if row.quorum_reached_at is None and present >= required:
-        row.quorum_reached_at = now
-        audit_log.append(
+    # Crossing the line: read the moment afresh. This transaction already holds the
+    # audit-chain lock (taken by the check-in's own event), which every writer of
+    # quorum_reached_at holds until it commits, so two desks crossing together record the
+    # moment once. (A row lock here would deadlock: other desks' check-in inserts hold KEY
+    # SHARE on this row while they wait for the audit lock.)
+    if assembly_rows.quorum_reached_at(uow, assembly.id) is not None:
+        return
+    counted = eligible_checked_in(uow, assembly.id)
+    if counted >= required:
+        assembly_rows.set_quorum_reached(uow, assembly.id, now)
+        audit_log.append_after(
             uow,
+            head,
             "quorum.reached",
-            {"assembly": assembly.id, "present": present, "required": required},
+            {"assembly": assembly.id, "present": counted, "required": required},
             now,
         )
 

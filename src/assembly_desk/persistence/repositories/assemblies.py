@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, update
 
 from assembly_desk.persistence.models import AssemblyRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
@@ -42,3 +45,25 @@ def add_eligible(uow: UnitOfWork, assembly_id: int, n: int) -> None:
             .where(AssemblyRow.id == assembly_id)
             .values(eligible_count=AssemblyRow.eligible_count + n)
         )
+
+
+_ASSEMBLY = cast(Table, AssemblyRow.__table__)
+_QUORUM_REACHED_AT = select(_ASSEMBLY.c.quorum_reached_at).where(
+    _ASSEMBLY.c.id == bindparam("assembly_id")
+)
+_SET_QUORUM_REACHED = (
+    update(_ASSEMBLY)
+    .where(_ASSEMBLY.c.id == bindparam("assembly_id"))
+    .values(quorum_reached_at=bindparam("at"))
+)
+
+
+def quorum_reached_at(uow: UnitOfWork, assembly_id: int) -> datetime | None:
+    """The stored moment quorum was reached, as the database has it now (None: not yet)."""
+    found = uow.session.connection().execute(_QUORUM_REACHED_AT, {"assembly_id": assembly_id})
+    return cast(datetime | None, found.scalar_one())
+
+
+def set_quorum_reached(uow: UnitOfWork, assembly_id: int, at: datetime) -> None:
+    """Record the moment quorum was reached (the caller holds the audit-chain lock)."""
+    uow.session.connection().execute(_SET_QUORUM_REACHED, {"assembly_id": assembly_id, "at": at})

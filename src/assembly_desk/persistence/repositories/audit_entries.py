@@ -6,13 +6,33 @@ primary key on ``seq`` refuses a fork in any case.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, func, insert, select, true
 
-from assembly_desk.persistence.models import AuditEventRow
+from assembly_desk.persistence.models import AuditEventRow, CheckInRow
 from assembly_desk.persistence.unit_of_work import UnitOfWork
+
+_AUDIT = cast(Table, AuditEventRow.__table__)
+_CHECKIN = cast(Table, CheckInRow.__table__)
+_INSERT = insert(_AUDIT)
+_COUNTED = (
+    select(func.count().label("n"))
+    .select_from(_CHECKIN)
+    .where(_CHECKIN.c.assembly_id == bindparam("assembly_id"))
+    .subquery("counted")
+)
+_NEWEST = (
+    select(_AUDIT.c.seq, _AUDIT.c.hash, _AUDIT.c.at)
+    .order_by(_AUDIT.c.seq.desc())
+    .limit(1)
+    .subquery("newest")
+)
+# One row whether or not the chain has an entry yet (a LEFT JOIN on true).
+_HEAD_AND_CHECKINS = select(
+    _COUNTED.c.n, _NEWEST.c.seq, _NEWEST.c.hash, _NEWEST.c.at
+).select_from(_COUNTED.outerjoin(_NEWEST, true()))
 
 
 class Head(NamedTuple):
@@ -40,8 +60,25 @@ def head(uow: UnitOfWork) -> Head | None:
     return Head(found.seq, found.hash, found.at) if found is not None else None
 
 
+def head_and_checkins(uow: UnitOfWork, assembly_id: int) -> tuple[Head | None, int]:
+    """The chain's newest entry and the assembly's check-ins, counted in one statement.
+
+    Read under the audit lock, the count sees exactly the check-ins chained before (the
+    published running count). Pending ORM writes of this transaction are flushed first.
+    """
+    uow.session.flush()
+    found = uow.session.connection().execute(_HEAD_AND_CHECKINS, {"assembly_id": assembly_id})
+    n, seq, hash_, at = found.one()
+    return (Head(seq, hash_, at) if seq is not None else None), int(n)
+
+
 def add(uow: UnitOfWork, row: AuditEventRow) -> None:
     uow.session.add(row)
+
+
+def insert_now(uow: UnitOfWork, values: Mapping[str, Any]) -> None:
+    """Write one entry at once by a Core insert (the check-in's hot path; no ORM object)."""
+    uow.session.connection().execute(_INSERT, dict(values))
 
 
 def in_order(uow: UnitOfWork) -> list[AuditEventRow]:
