@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assembly_desk.cli import main
 from assembly_desk.counting import seed_commitment
+from assembly_desk.domain.contest_rules import CountRule
+from assembly_desk.services import audit_log, contests
 from assembly_desk.services.database import open_database
-from tests.ballots.helpers import choose
+from tests.ballots.helpers import CHAIR, choose, setup
+from tests.conftest import FIXED_NOW
 from tests.tally.helpers import election
 
 PASS = "참관인 키 암호 2026"
@@ -93,3 +97,30 @@ def test_export_with_a_key_nobody_registered(
     args = ["--db", sqlite_url, "export-bundle", "--out", str(tmp_path / "b"), "--key", str(key)]
     assert main([*args, "--key-passphrase-file", str(tmp_path / "pass.txt")]) == 2
     assert not (tmp_path / "b").exists()
+
+
+def test_the_rule_command_sets_a_draft_and_is_refused_once_open(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(sqlite_url)
+    defn = replace(choose(3), rules=CountRule(tie_priority=("이영희",)))
+    _aid, contest, _ = setup(db, defn, open_=False)
+    db.dispose()
+    assert main(["--db", sqlite_url, "tally", "rule", str(contest.id)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["seats"] == 3  # no --seats: a 1인 3표 contest elects three
+    assert shown["tie_priority"] == []  # --tie-order is the command's, and was not given
+    assert main(["--db", sqlite_url, "tally", "rule", str(contest.id), "--seats", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["seats"] == 2
+    db = open_database(sqlite_url)
+    with db.uow() as uow:
+        contests.open_poll(uow, contest.id, CHAIR, FIXED_NOW)
+    with db.uow() as uow:
+        before = audit_log.entries(uow)
+    db.dispose()
+    assert main(["--db", sqlite_url, "tally", "rule", str(contest.id), "--seats", "1"]) == 1
+    assert "투표가 시작된 뒤에는" in capsys.readouterr().err
+    db = open_database(sqlite_url)
+    with db.uow() as uow:
+        assert audit_log.entries(uow) == before
+    db.dispose()
