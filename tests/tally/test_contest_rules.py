@@ -130,3 +130,21 @@ def test_ranked_slip_rules_and_quorum_reach_the_count(db: Database) -> None:
     _aid, cid = election(db, motion, [{"vote": "yes"}] * 3)
     counted = count(db, cid)
     assert counted.options.quorum == 50 and counted.result.passed is False
+
+
+def test_a_motion_s_text_is_stored_and_frozen_with_the_rule(any_db: Database) -> None:
+    text = "주민센터 옥상에 텃밭을 조성한다.\n비용은 주민참여예산에서 집행한다."
+    motion = ContestDefinition("텃밭 조성안", BallotType.YES_NO, description=text)
+    _aid, contest, _voters = setup(any_db, motion)
+    assert contest.definition.description == text
+    with any_db.uow() as uow:
+        before = audit_log.entries(uow)
+    reworded = replace(contest.definition, description="옥상에 텃밭을 조성한다.")
+    with any_db.uow() as uow, pytest.raises(Refused):
+        contests.update_contest(uow, contest.id, reworded, FIXED_NOW)
+    with any_db.uow() as uow:
+        assert contests.get_contest(uow, contest.id).definition.description == text
+        assert audit_log.entries(uow) == before
+    opened = [e for e in before if e["kind"] == "poll.opened"][-1]["data"]
+    assert opened["definition_sha256"] == contests.definition_digest(contest.definition)
+    assert contests.definition_digest(reworded) != opened["definition_sha256"]
