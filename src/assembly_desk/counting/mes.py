@@ -62,9 +62,9 @@ class _Completion:
         self.supported = [p for p in data.projects if data.votes[p] > 0 and data.costs[p] > 0]
         self.runs = 0
 
-    def run(self, share: Fraction, *, after: bool = False) -> Pass:
+    def run(self, share: Fraction, *, after: bool = False, analyse: bool = True) -> Pass:
         self.runs += 1
-        return run_pass(self.inst, share, self.breaker, after=after)
+        return run_pass(self.inst, share, self.breaker, after=after, analyse=analyse)
 
     def spent(self, funded: list[str]) -> Fraction:
         return sum((self.costs[p] for p in funded), Fraction(0))
@@ -89,7 +89,7 @@ class _Completion:
             trial = self.run(first.share + nxt * step)
             if self.spent(trial.funded) > self.cap:
                 if nxt > k + 1:  # the outcome at k, with the figures of share nxt - 1
-                    current = self.run(first.share + (nxt - 1) * step)
+                    current = self.run(first.share + (nxt - 1) * step, analyse=False)
                 k = nxt
                 break
             current, k = trial, nxt
@@ -106,13 +106,13 @@ class _Completion:
             end = None if probe.reach is None else start + probe.reach
             outcome = probe.funded
             if probe.tied:  # the tie rule decides at an actual share
-                outcome = self.run(_simplest(start, end)).funded
+                outcome = self.run(_simplest(start, end), analyse=False).funded
             if self.spent(outcome) > self.cap:
                 break
             funded, base, reach, kept = outcome, start, probe.reach, (start, end)
         if kept is None:
             return first
-        return self.run(_simplest(*kept))
+        return self.run(_simplest(*kept), analyse=False)
 
 
 def count_mes(
@@ -140,7 +140,7 @@ def count_mes(
     runs = 0
     if data.valid:
         completion = _Completion(instance(data, satisfaction), data, cap, breaker)
-        final = completion.run(share)
+        final = completion.run(share, analyse=increment is not None)
         if increment is not None:
             step = Fraction(increment)
             final = completion.steps(final, step) if step else completion.exact(final)

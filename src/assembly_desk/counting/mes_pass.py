@@ -101,8 +101,14 @@ def _min_lex(x: Aff, y: Aff) -> Aff:
     return x if (x[0], x[1]) <= (y[0], y[1]) else y
 
 
-def run_pass(inst: Instance, share: Fraction, breaker: TieBreaker, *, after: bool) -> Pass:
-    """MES at ``share`` per voter (at ``share + 0`` when ``after``); see the module docstring."""
+def run_pass(
+    inst: Instance, share: Fraction, breaker: TieBreaker, *, after: bool, analyse: bool = True
+) -> Pass:
+    """MES at ``share`` per voter (at ``share + 0`` when ``after``); see the module docstring.
+
+    ``analyse=False`` skips finding ``reach`` (None then), for passes whose outcome is all
+    that is asked (plain MES, the pass whose figures are reported).
+    """
     projects, cost, util, weights = inst.projects, inst.cost, inst.util, inst.weights
     members = inst.members
     n = len(projects)
@@ -119,7 +125,7 @@ def run_pass(inst: Instance, share: Fraction, breaker: TieBreaker, *, after: boo
 
     def bound(d: Fraction | None) -> None:
         nonlocal reach
-        if d is not None and (reach is None or d < reach):
+        if analyse and d is not None and (reach is None or d < reach):
             reach = d
 
     def money(key: int) -> Aff:
@@ -204,9 +210,9 @@ def run_pass(inst: Instance, share: Fraction, breaker: TieBreaker, *, after: boo
         ra, rb = rho[x]
         u = util[x]
         pay: Aff = (ra * u, rb * u)
-        for m, _ in levels[x]:  # who pays the price and who pays all they have
+        for m, _ in levels[x] if analyse else ():  # who pays the price, who pays all
             bound(_root(m[0] - pay[0], m[1] - pay[1], after))
-        for j in rho:  # could another project become as cheap as the winner?
+        for j in rho if analyse else ():  # could another project become as cheap?
             if j != x:
                 v: Aff = (ra * util[j], rb * util[j])
                 ga, gb = -cost[j], ZERO
