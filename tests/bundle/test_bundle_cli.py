@@ -147,6 +147,7 @@ def test_keys_create_prompts_twice(
 ) -> None:
     answers = iter(["long enough 1", "long enough 1", "first one!", "second one"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a volunteer at a terminal
     assert (
         main(
             ["keys", "create", "--name", "a", "--role", "witness", "--out", str(tmp_path / "a.pem")]
