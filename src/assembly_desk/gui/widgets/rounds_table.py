@@ -59,11 +59,13 @@ class RoundsModel(QAbstractTableModel):
         super().__init__()
         self._rounds: list[Mapping[str, Any]] = []
         self._rows: list[str] = []
+        self._method = ""
         self.set_result(result or {})
 
     def set_result(self, result: Mapping[str, Any]) -> None:
         self.beginResetModel()
         self._rounds = _rounds(result)
+        self._method = str(result.get("method", ""))
         rows = _names(result.get("candidates"))
         for rnd in self._rounds:
             tallies = rnd.get("tallies")
@@ -92,7 +94,7 @@ class RoundsModel(QAbstractTableModel):
                 return None
             rnd = self._rounds[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return t("gui.auditor.rounds.round", round=rnd.get("round", section + 1))
+                return t(self._round_key(rnd), round=rnd.get("round", section + 1))
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._round_tooltip(rnd)
             return None
@@ -138,6 +140,8 @@ class RoundsModel(QAbstractTableModel):
             return shown
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = []
+            if self._round_key(self._rounds[column]) == "mes.rounds.round" and shown:
+                lines.append(t("mes.rounds.cell"))
             if exact is not None:
                 lines.append(t("gui.auditor.rounds.exact", value=exact))
             if status in ("elected", "eliminated"):
@@ -156,6 +160,14 @@ class RoundsModel(QAbstractTableModel):
             font.setBold(True)
             return font
         return None
+
+    def _round_key(self, rnd: Mapping[str, Any]) -> str:
+        """Equal shares rounds hold each project's price per supporter (rho, in won), not
+        votes; its greedy completion rounds do hold votes."""
+        note = rnd.get("note")
+        if self._method != "mes" or note == "nothing funded":
+            return "gui.auditor.rounds.round"
+        return "mes.rounds.greedy" if note == "greedy completion" else "mes.rounds.round"
 
     @staticmethod
     def _round_tooltip(rnd: Mapping[str, Any]) -> str:
