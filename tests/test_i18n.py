@@ -132,6 +132,10 @@ HANGUL_DATA: dict[str, tuple[str, frozenset[str] | None]] = {
     ),
     "documents/fonts.py": ("the glyph probed for Hangul coverage", frozenset({"가"})),
     "gui/fonts.py": ("a Windows font family name", frozenset({"맑은 고딕"})),
+    "cli/paper_sheet.py": (
+        "the words a counting spreadsheet may hold for a vote, a blank or an invalid paper",
+        frozenset({"찬성", "반대", "기권", "백지", "무효"}),
+    ),
     "gui/count_entry/widgets.py": ("what a Hangul-mode IME types for B, X", frozenset("ㅠㅌ")),
     "gui/widgets/language_menu.py": ("each language's own name", frozenset({"한국어"})),
     "gui/polls/form.py": (
