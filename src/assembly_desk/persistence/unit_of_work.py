@@ -93,6 +93,14 @@ class UnitOfWork:
             self.session.execute(_LOCK_SQL, {"k": AUDIT_LOCK_KEY})
             self._audit_locked = True
 
+    def audit_chain_locked(self) -> None:
+        """Note that a repository statement took the audit lock (``AUDIT_LOCK_KEY``) itself.
+
+        A check-in on PostgreSQL takes it in the statement that inserts the check-in, saving
+        a round trip; ``lock_audit_chain`` then knows it is held.
+        """
+        self._audit_locked = True
+
 
 def _raise_translated(exc: BaseException) -> None:
     """Raise the project's exception for ``exc`` (from it); return if there is none."""

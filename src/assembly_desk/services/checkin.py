@@ -140,17 +140,20 @@ def check_in_by_code(
     """A scanned or typed card code: check digit first, then the roll, then the rules.
 
     The desk's hot path: the holder, their assembly and any check-in come back in one
-    query (``checkins.door_card_by_code``), and a check-in costs an insert, the audit lock
-    (PostgreSQL), one read of the chain head with the running count, and the entry.
+    query, which on PostgreSQL also inserts the check-in and takes the audit lock
+    (``checkins.door_card_checking_in``); a check-in then costs one read of the chain head
+    with the running count, and the entry.
     """
     check_desk_name(desk)
     refused = mistyped(text)
     if refused is not None:
         return refused
-    card = checkins.door_card_by_code(uow, assembly_id, card_code.normalise(text))
+    card, inserted = checkins.door_card_checking_in(
+        uow, assembly_id, card_code.normalise(text), desk, now
+    )
     if card is None:
         return ScanResult(Outcome.NOT_ON_ROLL)
-    return _check_in(uow, card, desk, now)
+    return _check_in(uow, card, desk, now, inserted)
 
 
 def check_in_person(
@@ -205,7 +208,18 @@ def check_desk_name(desk: str) -> str:
     return text_rules.check_text(desk, text_rules.DESK_MAX, "field.desk")
 
 
-def _check_in(uow: UnitOfWork, card: checkins.DoorCard, desk: str, now: datetime) -> ScanResult:
+def _check_in(
+    uow: UnitOfWork,
+    card: checkins.DoorCard,
+    desk: str,
+    now: datetime,
+    inserted: bool | None = None,
+) -> ScanResult:
+    """The rules on a door card; ``inserted`` says whether the read already tried the insert.
+
+    ``door_card_checking_in`` inserts in the same statement as its read (PostgreSQL) only
+    for an eligible holder not yet in, which is exactly when the rules below would.
+    """
     # The door card's parts carry exactly the columns (by name) that ``to_domain`` and
     # ``view`` read from the ORM rows; tests compare the answers with the ORM's.
     assembly = to_domain(cast(AssemblyRow, card.assembly))
@@ -221,7 +235,9 @@ def _check_in(uow: UnitOfWork, card: checkins.DoorCard, desk: str, now: datetime
             else Outcome.NOT_ELIGIBLE
         )
         return ScanResult(outcome, person)
-    if not checkins.insert(uow, assembly.id, person.id, desk, now):
+    if inserted is None:
+        inserted = checkins.insert(uow, assembly.id, person.id, desk, now)
+    if not inserted:
         # Another desk won the race between our read and our insert: show its check-in.
         done = checkins.of_person(uow, assembly.id, person.id)
         assert done is not None

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, func, select
+from sqlalchemy import Table, and_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assembly_desk.persistence.models import AssemblyRow, CheckInRow, PersonRow
-from assembly_desk.persistence.unit_of_work import UnitOfWork
+from assembly_desk.persistence.unit_of_work import AUDIT_LOCK_KEY, UnitOfWork
 
 _PERSON = cast(Table, PersonRow.__table__)
 _CHECKIN = cast(Table, CheckInRow.__table__)
@@ -94,6 +94,27 @@ _INSERT_SQLITE = (
     .on_conflict_do_nothing(index_elements=["assembly_id", "person_id"])
     .returning(_CHECKIN.c.id)
 )
+# PostgreSQL: the card, the insert and the audit lock in one round trip. The insert runs
+# only for an eligible holder not yet checked in, waits on a concurrent insert of the same
+# person and then does nothing (``ON CONFLICT``); the audit lock is taken only when this
+# insert won, after it (the deadlock note in ``services.checkin._note_quorum`` still holds:
+# check-in row first, then the lock). The next statement sees every entry chained before.
+_DOOR_CARD_CHECKING_IN_PG = text(
+    "WITH card AS (SELECT "
+    + ", ".join(f"p.{name}" for name in PersonFields._fields)
+    + ", a.id AS assembly_id, "
+    + ", ".join(f"a.{name}" for name in AssemblyFields._fields[1:])
+    + ", c.desk AS checked_in_desk, c.at AS checked_in_at"
+    " FROM person p JOIN assembly a ON a.id = p.assembly_id"
+    " LEFT JOIN checkin c ON c.assembly_id = p.assembly_id AND c.person_id = p.id"
+    " WHERE p.assembly_id = :assembly_id AND p.card_code = :code),"
+    " ins AS (INSERT INTO checkin (assembly_id, person_id, desk, at)"
+    " SELECT assembly_id, id, :desk, :at FROM card WHERE eligible AND checked_in_at IS NULL"
+    " ON CONFLICT (assembly_id, person_id) DO NOTHING RETURNING id)"
+    " SELECT card.*, ins.id AS inserted,"
+    " CASE WHEN ins.id IS NOT NULL THEN pg_advisory_xact_lock(:lock) END AS locked"
+    " FROM card LEFT JOIN ins ON true"
+)
 _P = len(PersonFields._fields)
 _A = _P + len(AssemblyFields._fields)
 
@@ -119,6 +140,37 @@ def door_card_by_code(uow: UnitOfWork, assembly_id: int, code: str) -> DoorCard 
         .first()
     )
     return _door_card(row)
+
+
+def door_card_checking_in(
+    uow: UnitOfWork, assembly_id: int, code: str, desk: str, at: datetime
+) -> tuple[DoorCard | None, bool]:
+    """The card as ``door_card_by_code``, and its holder checked in when eligible and not in.
+
+    Returns ``(card, inserted)``: ``inserted`` is False for an unknown card, a holder
+    already in or not eligible, and a lost race (another desk's insert won meanwhile;
+    ``of_person`` then finds it). On PostgreSQL this is one round trip that also takes the
+    audit-chain lock when it inserted; on SQLite (in-process, one writer) two statements.
+    """
+    if not uow.is_postgres:
+        card = door_card_by_code(uow, assembly_id, code)
+        if card is None or card.checked_in_at is not None or not card.person.eligible:
+            return card, False
+        return card, insert(uow, assembly_id, card.person.id, desk, at)
+    values = {
+        "assembly_id": assembly_id,
+        "code": code,
+        "desk": desk,
+        "at": at,
+        "lock": AUDIT_LOCK_KEY,
+    }
+    row = uow.session.connection().execute(_DOOR_CARD_CHECKING_IN_PG, values).first()
+    if row is None:
+        return None, False
+    inserted = row[_A + 2] is not None
+    if inserted:
+        uow.audit_chain_locked()
+    return _door_card(row[: _A + 2]), inserted
 
 
 def door_card_by_person(uow: UnitOfWork, assembly_id: int, person_id: int) -> DoorCard | None:
