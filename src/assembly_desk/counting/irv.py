@@ -98,8 +98,10 @@ def count_irv(
             )
         x = order.index(name)
         continuing[x] = False
+        # The hot loop: only the eliminated candidate's groups move, each from its own
+        # pointer; whole ballots, so integers. A group that runs out is exhausted: what
+        # the pile held and did not pass on (credited to the rule that stopped it, if any).
         gained = [0] * n
-        lost = 0
         for i in piles[x]:
             ranking = prefs[i]
             p = pos[i] + 1
@@ -109,10 +111,9 @@ def count_irv(
                 pos[i] = p
                 piles[ranking[p]].append(i)
                 gained[ranking[p]] += weights[i]
-            else:
-                lost += weights[i]
-                if stops[i]:
-                    by_rule[stops[i]] += weights[i]
+            elif stops[i]:
+                by_rule[stops[i]] += weights[i]
+        lost = tally[x] - sum(gained)
         piles[x] = []
         transfer = Transfer(
             source=name,
