@@ -25,52 +25,19 @@ import zipfile
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assembly_desk.audit.bundle import BundleError, add_signature, write_bundle
-from assembly_desk.audit.bundle_schema import (
-    SELECTION_KEYS,
-    ballot_from_cvr,
-    contest_entry,
-)
-from assembly_desk.audit.canonical import (
-    CanonicalizationError,
-    canonical_hash,
-    canonical_json,
-    nfc,
-    sha256_hex,
-)
-from assembly_desk.audit.chain import GENESIS, make_entry
-from assembly_desk.audit.keys import (
-    KeyFileError,
-    PublicKeyInfo,
-    fingerprint,
-    generate_key,
-    public_key_hex,
-    save_private_key,
-)
-from assembly_desk.audit.signing import SignaturePolicy
-from assembly_desk.audit.verify import (
-    EXIT_UNREADABLE,
-    TrustError,
-    parse_trust,
-    render_report,
-    verify_bundle,
-)
-from assembly_desk.audit.verify_read import LIMITS, BundleUnreadable, read_small_file
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED
-from assembly_desk.cli.count_options import add_count_options, options_from
+from assembly_desk.cli.count_options import METHOD_NAMES, add_count_options, options_from
 from assembly_desk.cli.key_args import key_file, key_files, new_passphrase
-from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
-from assembly_desk.counting.ballot_file import BallotFileError, parse_line
 from assembly_desk.domain.errors import DeskError
 from assembly_desk.i18n import t
-from assembly_desk.services.bundle_export import (
-    load_listed_signer,
-    load_with_sidecar,
-    read_public_info,
-    sidecar_path,
-)
+
+if TYPE_CHECKING:
+    from assembly_desk.audit.keys import PublicKeyInfo
+
+# The audit package (cryptography), counting and the bundle services are imported by the
+# function that runs a command, not here: parsing and ``--help`` need none of them.
 
 ROLES = ("chair", "witness")
 
@@ -105,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     bc.add_argument("--ballots", required=True, help=t("count.help.ballots"))
     bc.add_argument("--contest-id", required=True)
     bc.add_argument("--title", required=True)
-    bc.add_argument("--method", required=True, choices=tuple(METHODS))
+    bc.add_argument("--method", required=True, choices=METHOD_NAMES)
     bc.add_argument("--assembly-title", default="")
     bc.add_argument("--date", default="", help="YYYY-MM-DD")
     bc.add_argument("--district", default="")
@@ -139,6 +106,14 @@ def _error(message: str) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from assembly_desk.audit.verify import (
+        EXIT_UNREADABLE,
+        TrustError,
+        parse_trust,
+        render_report,
+        verify_bundle,
+    )
+
     anchors = None
     if args.trust:
         try:
@@ -158,6 +133,10 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_keys_create(args: argparse.Namespace) -> int:
+    from assembly_desk.audit.canonical import canonical_json, nfc
+    from assembly_desk.audit.keys import KeyFileError, generate_key, save_private_key
+    from assembly_desk.services.bundle_export import sidecar_path
+
     out = Path(args.out)
     if out.exists():
         _error(t("bundle.key_exists", path=str(out)))
@@ -191,6 +170,10 @@ def run_keys_create(args: argparse.Namespace) -> int:
 
 def _read_cvrs(path: str, contest_id: str) -> list[dict[str, Any]]:
     """Ballot JSONL -> CVR dicts of one contest (NFC text, exact numbers)."""
+    from assembly_desk.audit.bundle_schema import SELECTION_KEYS
+    from assembly_desk.audit.canonical import nfc
+    from assembly_desk.counting.ballot_file import BallotFileError, parse_line
+
     cvrs: list[dict[str, Any]] = []
     try:
         with open(path, encoding="utf-8-sig") as handle:
@@ -216,6 +199,10 @@ def _read_cvrs(path: str, contest_id: str) -> list[dict[str, Any]]:
 
 
 def _signer_arg(text: str) -> PublicKeyInfo:
+    from assembly_desk.audit.canonical import nfc
+    from assembly_desk.audit.keys import PublicKeyInfo, fingerprint
+    from assembly_desk.services.bundle_export import read_public_info
+
     if text.endswith(".json"):
         return read_public_info(text)
     name, role, public = text.rsplit(":", 2)
@@ -223,6 +210,20 @@ def _signer_arg(text: str) -> PublicKeyInfo:
 
 
 def run_bundle_create(args: argparse.Namespace) -> int:
+    from assembly_desk.audit.bundle import BundleError, write_bundle
+    from assembly_desk.audit.bundle_schema import ballot_from_cvr, contest_entry
+    from assembly_desk.audit.canonical import (
+        CanonicalizationError,
+        canonical_hash,
+        nfc,
+        sha256_hex,
+    )
+    from assembly_desk.audit.chain import GENESIS, make_entry
+    from assembly_desk.audit.signing import SignaturePolicy
+    from assembly_desk.counting import OptionError, TieNeedsLotError, count, to_json_dict
+    from assembly_desk.counting.ballot_file import BallotFileError
+    from assembly_desk.services.bundle_export import load_listed_signer
+
     try:
         options = options_from(args)
         cvrs = _read_cvrs(args.ballots, nfc(args.contest_id))
@@ -317,6 +318,8 @@ def _sign_refusal(folder: Path) -> str | None:
     not verify (nobody should sign a tally they have not recounted; only the signatures the
     policy still lacks may be missing).
     """
+    from assembly_desk.audit.verify import EXIT_UNREADABLE, verify_bundle
+
     if folder.is_file() and zipfile.is_zipfile(folder):
         return t("fronts.sign.zip", path=str(folder), folder=str(folder.with_suffix("")))
     if not folder.is_dir():
@@ -334,6 +337,8 @@ def _sign_refusal(folder: Path) -> str | None:
 
 
 def _already_signed(folder: Path, public: str) -> bool:
+    from assembly_desk.audit.verify_read import LIMITS, read_small_file
+
     tally = json.loads(read_small_file(folder / "tally.json", LIMITS.files["tally.json"]))
     return any(
         isinstance(old, dict) and old.get("public_key") == public
@@ -342,6 +347,12 @@ def _already_signed(folder: Path, public: str) -> bool:
 
 
 def run_bundle_sign(args: argparse.Namespace) -> int:
+    from assembly_desk.audit.bundle import BundleError, add_signature
+    from assembly_desk.audit.keys import fingerprint, public_key_hex
+    from assembly_desk.audit.signing import SignaturePolicy
+    from assembly_desk.audit.verify_read import LIMITS, BundleUnreadable, read_small_file
+    from assembly_desk.services.bundle_export import load_with_sidecar
+
     folder = Path(args.bundle)
     try:
         refusal = _sign_refusal(folder)

@@ -17,13 +17,16 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assembly_desk.domain.errors import DeskError, InvalidInput
 from assembly_desk.i18n import t
-from assembly_desk.services.database import Database, open_database
-from assembly_desk.services.facade import Services
-from assembly_desk.services.offline_queue import DatabaseUnreachable, bound_waits, is_unreachable
+
+if TYPE_CHECKING:
+    # Opening a database pulls in SQLAlchemy and every service: only a command that runs
+    # needs them, never ``--help`` or a parse error (see ``db_from``).
+    from assembly_desk.services.database import Database
+    from assembly_desk.services.facade import Services
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -46,6 +49,13 @@ def close_opened() -> None:
 
 def db_from(args: argparse.Namespace) -> Database:
     """The database, opened so that losing its connection later is a plain error (exit 2)."""
+    from assembly_desk.services.database import open_database
+    from assembly_desk.services.offline_queue import (
+        DatabaseUnreachable,
+        bound_waits,
+        is_unreachable,
+    )
+
     try:
         db = open_database(getattr(args, "db", None))
     except DeskError:
@@ -61,11 +71,15 @@ def db_from(args: argparse.Namespace) -> Database:
 
 def services_from(args: argparse.Namespace) -> Services:
     """The use cases of ``--db``, the object the window gets, opened as ``db_from`` opens."""
+    from assembly_desk.services.facade import Services
+
     return Services(db_from(args))
 
 
 def assembly_id(db: Database, args: argparse.Namespace) -> int:
     """The assembly the command is about: ``--assembly``, else the newest."""
+    from assembly_desk.services.facade import Services
+
     return Services(db).setup.assembly_id(getattr(args, "assembly", None))
 
 
@@ -97,11 +111,23 @@ def read_secret(prompt: str, passphrase_file: str | None) -> str:
         raise InvalidInput("fronts.no_terminal") from None
 
 
+def _connection_lost(error: DeskError) -> bool:
+    """Whether ``error`` is the unit of work's ``DatabaseUnreachable``.
+
+    Looked up among the loaded modules instead of imported: a command that never opened a
+    database (``count``, ``verify``) cannot hold that error, and importing it would load
+    SQLAlchemy just to print a message. Every database is opened by ``db_from``, which
+    imports the module first.
+    """
+    queue = sys.modules.get("assembly_desk.services.offline_queue")
+    return queue is not None and isinstance(error, queue.DatabaseUnreachable)
+
+
 def fail(error: DeskError, code: int = EXIT_ERROR) -> int:
     """Say what went wrong on stderr, in the current language; return the exit code."""
     # The desk's wording ("this desk keeps trying") is not true of a command: say instead
     # that nothing half-done was kept and it can be run again.
-    message = t("outage.cli_lost") if isinstance(error, DatabaseUnreachable) else error.message()
+    message = t("outage.cli_lost") if _connection_lost(error) else error.message()
     print(t("cli.error", message=message), file=sys.stderr)
     return code
 

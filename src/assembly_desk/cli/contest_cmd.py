@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assembly_desk.cli.common import (
     EXIT_ERROR,
@@ -26,9 +26,17 @@ from assembly_desk.cli.contest_spec import from_args
 from assembly_desk.domain.contests import BallotType, Contest
 from assembly_desk.domain.errors import DeskError, NotFound
 from assembly_desk.i18n import t
-from assembly_desk.services.facade import Services
-from assembly_desk.services.facade.polls import PollRow
-from assembly_desk.services.facade.refusals import passphrase_refusal_text
+
+if TYPE_CHECKING:  # the polls' services (SQLAlchemy, the ballot box) load when a command runs
+    from assembly_desk.services.facade import Services
+    from assembly_desk.services.facade.polls import PollRow
+
+
+def passphrase_refusal_text(error: DeskError) -> str | None:
+    """The services' words for a refused passphrase, loaded only when one was refused."""
+    from assembly_desk.services.facade.refusals import passphrase_refusal_text as words
+
+    return words(error)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

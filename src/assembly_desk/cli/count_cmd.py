@@ -19,25 +19,19 @@ import sys
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK
-from assembly_desk.cli.count_options import OptionUsage, add_count_options, options_from
-from assembly_desk.counting import (
-    METHODS,
-    Ballot,
-    ChoiceBallot,
-    CountOptions,
-    OptionError,
-    RankingBallot,
-    Result,
-    ScoreBallot,
-    TieNeedsLotError,
-    count,
-    to_json_dict,
+from assembly_desk.cli.count_options import (
+    METHOD_NAMES,
+    OptionUsage,
+    add_count_options,
+    options_from,
 )
-from assembly_desk.counting.ballot_file import BallotFileError, read_contest_ballots
-from assembly_desk.counting.slips import marks_of
 from assembly_desk.i18n import t
+
+if TYPE_CHECKING:  # the counting package loads when a count runs, not to parse
+    from assembly_desk.counting import Ballot, CountOptions, Result
 
 __all__ = ["options_from", "register", "render", "run", "show"]
 
@@ -45,7 +39,7 @@ __all__ = ["options_from", "register", "render", "run", "show"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``count`` subcommand."""
     p = subparsers.add_parser("count", help=t("count.help"))
-    p.add_argument("method", help=t("count.help.method", methods=", ".join(METHODS)))
+    p.add_argument("method", help=t("count.help.method", methods=", ".join(METHOD_NAMES)))
     p.add_argument("ballots", help=t("count.help.ballots"))
     p.add_argument("--contest", metavar="ID", help=t("count.help.contest"))
     add_count_options(p)
@@ -55,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Count ``args.ballots`` with ``args.method``; print a table or JSON."""
+    from assembly_desk.counting import METHODS, OptionError, TieNeedsLotError, count, to_json_dict
+    from assembly_desk.counting.ballot_file import BallotFileError
+
     if args.method not in METHODS:
         methods = ", ".join(METHODS)
         _err(t("count.unknown_method", method=args.method, methods=methods))
@@ -76,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _contest_ballots(path: str, contest: str | None) -> list[Ballot]:
     """The ballots to count: one contest's of a CVR file (a bundle folder: its cvrs.jsonl)."""
+    from assembly_desk.counting.ballot_file import read_contest_ballots
+
     if Path(path).is_dir():
         path = str(Path(path) / "cvrs.jsonl")
     ballots, contests = read_contest_ballots(path, contest)
@@ -88,6 +87,9 @@ def _contest_ballots(path: str, contest: str | None) -> list[Ballot]:
 
 
 def _names_on(ballot: Ballot) -> Iterable[str]:
+    from assembly_desk.counting import ChoiceBallot, RankingBallot, ScoreBallot
+    from assembly_desk.counting.slips import marks_of
+
     if isinstance(ballot, ChoiceBallot):
         return ballot.choices
     if isinstance(ballot, RankingBallot):

@@ -19,12 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED, print_json, services_from
 from assembly_desk.cli.paper_sheet import read_papers, read_totals, special_mark
 from assembly_desk.i18n import t
-from assembly_desk.services.count_entry import BatchKind, Comparison, Side
+
+if TYPE_CHECKING:  # the count entry's services (SQLAlchemy) load when a command runs
+    from assembly_desk.services.count_entry import Comparison
+
+#: The two typings of a batch, ``services.count_entry.Side``'s values, spelled here so that
+#: parsing needs no service (tests/test_startup.py checks the two agree).
+SIDES = ("A", "B")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     batches.set_defaults(func=_batches)
     enter = ce_sub.add_parser("enter", help=t("fronts.help.ce_enter"))
     enter.add_argument("batch", type=int)
-    enter.add_argument("--side", required=True, choices=[s.value for s in Side])
+    enter.add_argument("--side", required=True, choices=SIDES)
     enter.add_argument("--volunteer", required=True)
     what = enter.add_mutually_exclusive_group(required=True)
     what.add_argument("--papers", type=Path, help=t("fronts.help.ce_papers"))
@@ -64,6 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from assembly_desk.services.count_entry import BatchKind
+
     kind = BatchKind.TOTALS if args.totals else BatchKind.BALLOTS
     batch = services_from(args).count_entry.create_batch(
         args.contest, args.label, args.expected, kind
@@ -99,6 +107,8 @@ def _batches(args: argparse.Namespace) -> int:
 
 
 def _enter(args: argparse.Namespace) -> int:
+    from assembly_desk.services.count_entry import Side
+
     entry = services_from(args).count_entry
     side = Side(args.side)
     if args.papers is not None:

@@ -12,12 +12,26 @@ import argparse
 import json
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assembly_desk.counting import CountOptions, TieRule
-from assembly_desk.counting.methods import DUPLICATE_RULES, OVERVOTE_RULES
-from assembly_desk.counting.yesno import BASES, THRESHOLDS
 from assembly_desk.i18n import t
+
+if TYPE_CHECKING:  # the counting package loads when a count runs, not to parse
+    from assembly_desk.counting import CountOptions
+
+# The counting rules' choices, spelled here so that parsing (and ``--help``) needs no
+# counting module; tests/test_startup.py checks each against the rule it names.
+#: ``counting.METHODS``' names, in its order (the help of ``count METHOD`` lists them)
+METHOD_NAMES = ("yesno", "plurality", "approval", "choose", "irv", "stv", "score", "pb-greedy",
+                "mes")  # fmt: skip
+#: ``counting.yesno.THRESHOLDS``
+THRESHOLDS = ("simple", "absolute", "two-thirds", "three-quarters")
+#: ``counting.yesno.BASES``
+BASES = ("cast", "valid", "present", "eligible")
+#: ``counting.slips.OVERVOTE_RULES``
+OVERVOTE_RULES = ("invalidate", "exhaust", "skip")
+#: ``counting.slips.DUPLICATE_RULES``
+DUPLICATE_RULES = ("invalidate", "skip", "exhaust")
 
 COMPLETIONS = ("none", "add1", "add1-greedy", "greedy")
 
@@ -132,6 +146,8 @@ def json_numbers(text: str | None, option: str) -> dict[str, Fraction] | None:
 
 def options_from(args: argparse.Namespace) -> CountOptions:
     """Turn parsed arguments into :class:`CountOptions` (raises ``OptionUsage`` on bad input)."""
+    from assembly_desk.counting import CountOptions, TieRule
+
     completion = args.completion
     increment = exact(args.increment, "--increment")
     return CountOptions(

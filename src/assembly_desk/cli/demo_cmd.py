@@ -12,11 +12,14 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assembly_desk.cli.common import EXIT_OK, EXIT_REFUSED
 from assembly_desk.i18n import t
-from assembly_desk.services.checkin import ScanResult
-from assembly_desk.services.facade import Services
+
+if TYPE_CHECKING:  # the services (and the PDFs' reportlab) load when the demo runs
+    from assembly_desk.services.checkin import ScanResult
+    from assembly_desk.services.facade import Services
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from assembly_desk.services.facade import Services
+
     out: Path = args.out
     db_path = out / "demo.sqlite3"
     if args.db is None:  # a fresh file of its own; with --db the demo first checks it is empty

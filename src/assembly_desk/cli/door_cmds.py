@@ -8,6 +8,7 @@ facade's door, the same rules and audit events as the window's desk.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from assembly_desk.cli.common import (
     EXIT_OK,
@@ -17,9 +18,11 @@ from assembly_desk.cli.common import (
     services_from,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.clock import local_hhmm
-from assembly_desk.services.facade import DoorService
+
+if TYPE_CHECKING:  # the door's services (and SQLAlchemy) load when a command runs
+    from assembly_desk.services.checkin import ScanResult
+    from assembly_desk.services.facade import DoorService
 
 
 def register(sub: argparse._SubParsersAction) -> None:

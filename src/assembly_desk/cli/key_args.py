@@ -12,10 +12,13 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assembly_desk.domain.errors import InvalidInput
 from assembly_desk.i18n import t
-from assembly_desk.services.bundle_export import KeyFile, read_passphrase_file
+
+if TYPE_CHECKING:  # the bundle services (cryptography, SQLAlchemy) load when a key is read
+    from assembly_desk.services.bundle_export import KeyFile
 
 
 def _ask(prompt: str) -> str:
@@ -29,6 +32,8 @@ def _ask(prompt: str) -> str:
 
 def key_file(path: str, passphrase_file: str | None) -> KeyFile:
     """One key and its passphrase."""
+    from assembly_desk.services.bundle_export import KeyFile, read_passphrase_file
+
     if passphrase_file:
         return KeyFile(path, read_passphrase_file(passphrase_file))
     return KeyFile(path, _ask(t("bundle.passphrase_prompt", name=path)))
@@ -47,6 +52,8 @@ def key_files(paths: Sequence[str], passphrase_files: Sequence[str]) -> list[Key
 
 def new_passphrase(name: str, passphrase_file: str | None) -> str:
     """The passphrase for a new key: from the file, or typed twice and compared."""
+    from assembly_desk.services.bundle_export import read_passphrase_file
+
     if passphrase_file:
         return read_passphrase_file(passphrase_file)
     first = _ask(t("bundle.passphrase_prompt", name=name))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, services_from
 from assembly_desk.domain.assembly import Category
 from assembly_desk.i18n import t
-from assembly_desk.importers.records import RollPreview
-from assembly_desk.services import assemblies, roll, roll_edit, roll_merge
+
+if TYPE_CHECKING:  # the roll's services (SQLAlchemy, the readers) load when a command runs
+    from assembly_desk.importers.records import RollPreview
+    from assembly_desk.services import roll_merge
 
 #: How a command line desk is named in the sealed part of a correction's audit entry.
 CLI_DESK = "cli"
@@ -68,6 +71,8 @@ def _print_preview(preview: RollPreview) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from assembly_desk.services import roll
+
     if args.merge:
         return _merge(args)
     services = services_from(args)
@@ -90,6 +95,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def print_plan(plan: roll_merge.MergePlan) -> None:
+    from assembly_desk.services import roll_merge
+
     """The merge preview as text: counts, then every change and every missing person."""
     _print_preview(plan.preview)
     for problem in plan.problems:
@@ -125,6 +132,8 @@ def print_plan(plan: roll_merge.MergePlan) -> None:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    from assembly_desk.services import roll_merge
+
     services = services_from(args)
     aid = services.setup.assembly_id(args.assembly)
     plan = services.roll.preview_merge(aid, args.file)
@@ -156,6 +165,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _correct(args: argparse.Namespace) -> int:
+    from assembly_desk.services import assemblies, roll_edit
+
     correction = roll_edit.Correction(
         name=args.name,
         birth_date=assemblies.parse_date(args.birth) if args.birth else None,

@@ -15,7 +15,6 @@ from assembly_desk.domain.assembly import (
     QuorumRule,
 )
 from assembly_desk.i18n import t
-from assembly_desk.services import assemblies
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,6 +84,8 @@ def _rules(args: argparse.Namespace) -> EligibilityRules:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from assembly_desk.services import assemblies  # with SQLAlchemy: only when creating
+
     if args.quorum_percent is not None:
         quorum = QuorumRule(QuorumKind.PERCENT_OF_ROLL, args.quorum_percent)
     elif args.quorum_council_multiple is not None:

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from, fail
 from assembly_desk.cli.count_options import (
@@ -34,9 +35,11 @@ from assembly_desk.cli.count_options import (
 from assembly_desk.cli.key_args import key_files
 from assembly_desk.domain.errors import DeskError, Refused
 from assembly_desk.i18n import t
-from assembly_desk.services import bundle_export, signers, tally
 from assembly_desk.services.clock import utc_now
-from assembly_desk.services.database import Database
+
+if TYPE_CHECKING:  # the tally's services (SQLAlchemy, cryptography) load when a command runs
+    from assembly_desk.services import signers
+    from assembly_desk.services.database import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -101,6 +104,8 @@ def _opened(args: argparse.Namespace) -> Iterator[Database]:
 
 
 def _signer_add(args: argparse.Namespace) -> int:
+    from assembly_desk.services import signers
+
     info = signers.read_public_key_file(args.pub_json)
     try:
         with _opened(args) as db:
@@ -120,6 +125,8 @@ def _policy_line(policy: signers.SignaturePolicy) -> str:
 
 
 def _signer_list(args: argparse.Namespace) -> int:
+    from assembly_desk.services import signers
+
     with _opened(args) as db:
         aid = assembly_id(db, args)
         with db.uow() as uow:
@@ -131,6 +138,8 @@ def _signer_list(args: argparse.Namespace) -> int:
 
 
 def _signer_policy(args: argparse.Namespace) -> int:
+    from assembly_desk.services import signers
+
     roles = tuple(r.strip() for r in args.require.split(",") if r.strip())
     with _opened(args) as db:
         aid = assembly_id(db, args)
@@ -141,6 +150,8 @@ def _signer_policy(args: argparse.Namespace) -> int:
 
 
 def _seed_commit(args: argparse.Namespace) -> int:
+    from assembly_desk.services import tally
+
     commitment = args.seed_hash if args.seed is None else tally.commitment_for(args.seed)
     try:
         with _opened(args) as db, db.uow() as uow:
@@ -152,6 +163,8 @@ def _seed_commit(args: argparse.Namespace) -> int:
 
 
 def _seed_reveal(args: argparse.Namespace) -> int:
+    from assembly_desk.services import tally
+
     try:
         with _opened(args) as db, db.uow() as uow:
             seed = tally.reveal_seed(uow, args.contest, args.seed, utc_now())
@@ -162,6 +175,8 @@ def _seed_reveal(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
+    from assembly_desk.services import tally
+
     try:
         weights = json_numbers(args.criteria_weights, "--criteria-weights")
     except OptionUsage as error:
@@ -190,6 +205,7 @@ def _rule(args: argparse.Namespace) -> int:
 
 def _count(args: argparse.Namespace) -> int:
     from assembly_desk.cli.count_cmd import render
+    from assembly_desk.services import tally
 
     try:
         with _opened(args) as db, db.uow() as uow:
@@ -214,6 +230,8 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _ready(args: argparse.Namespace) -> int:
+    from assembly_desk.services import tally
+
     try:
         with _opened(args) as db, db.uow() as uow:
             tally.mark_ready(uow, args.contest, utc_now())
@@ -224,6 +242,8 @@ def _ready(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from assembly_desk.services import bundle_export
+
     try:
         keys = key_files(args.key, args.key_passphrase_file)
         with _opened(args) as db:
