@@ -46,6 +46,30 @@ def test_recorded_increment_recounts_exactly_as_before(seed: int) -> None:
     assert ours == before  # same funded, rounds, rho figures, share, runs and ties
 
 
+def _wide_instance(seed: int) -> tuple[list[ChoiceBallot], dict[str, int], int, str]:
+    """More voters than projects: later rounds where a rival can overtake the winner."""
+    rnd = random.Random(seed)
+    names = [f"p{i}" for i in range(rnd.randint(3, 8))]
+    costs = {p: rnd.randint(1, 30) for p in names}
+    ballots = [
+        ChoiceBallot(tuple(rnd.sample(names, rnd.randint(1, len(names)))))
+        for _ in range(rnd.randint(3, 25))
+    ]
+    budget = rnd.randint(1, sum(costs.values()))
+    return ballots, costs, budget, rnd.choice(["cardinality", "cost"])
+
+
+# 1615 and 2088: a rival becomes as cheap as a later round's winner before any other
+# change (caught only by the tangent bound of mes_pass).
+@pytest.mark.parametrize("seed", [1615, 2088, *range(60)])
+def test_recorded_increment_recounts_as_before_with_many_voters(seed: int) -> None:
+    ballots, costs, budget, sat = _wide_instance(seed)
+    options = {"satisfaction": sat, "increment": 1, "tie": TieRule(seed="s")}
+    ours = count_mes(ballots, costs=costs, budget=budget, **options)  # type: ignore[arg-type]
+    before = reference_mes(ballots, costs=costs, budget=budget, **options)  # type: ignore[arg-type]
+    assert ours == before
+
+
 @pytest.mark.parametrize("seed", range(150))
 def test_exact_completion_funds_what_the_unit_step_funds(seed: int) -> None:
     # Costs in thousands of won: the unit step (1 won) is fine-grained, as in real budgets.
