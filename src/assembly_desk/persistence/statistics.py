@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, text
 
 from assembly_desk.persistence.engine import is_postgres
+from assembly_desk.persistence.unit_of_work import UnitOfWork
 
 # The tables whose plans matter at the door; the rest are small or read by primary key.
 HOT_TABLES = ("person", "checkin", "audit_event")
@@ -54,3 +55,13 @@ def ensure(engine: Engine) -> None:
     with engine.begin() as conn:
         if not have_statistics(conn, postgres):
             refresh(conn, postgres)
+
+
+def refresh_in(uow: UnitOfWork) -> None:
+    """After a roll import or merge, in its transaction: the planner sees the roll's new size.
+
+    Statistics taken when the roll was empty or a tenth of its size are as misleading as
+    none (SQLite ranks a scan of the "two-row" table above any index); this costs a few ms
+    on SQLite and about a tenth of a second on PostgreSQL at 100,000 people, once per file.
+    """
+    refresh(uow.session.connection(), uow.is_postgres)

@@ -26,6 +26,7 @@ from assembly_desk.domain.text_rules import ADDRESS_MAX, NAME_MAX, UNIT_MAX
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
+from assembly_desk.persistence import statistics
 from assembly_desk.persistence.models import PersonRow
 from assembly_desk.persistence.repositories import assemblies as assembly_rows
 from assembly_desk.persistence.repositories import people
@@ -192,6 +193,7 @@ def import_roll(
         },
         now,
     )
+    statistics.refresh_in(uow)
     uow.commit()
     return ImportReport(len(values), eligible, digest)
 

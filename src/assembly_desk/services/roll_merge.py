@@ -40,6 +40,7 @@ from assembly_desk.domain.errors import Refused
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
 from assembly_desk.importers.roll_file import parse_roll
+from assembly_desk.persistence import statistics
 from assembly_desk.persistence.models import PersonRow
 from assembly_desk.persistence.repositories import assemblies as assembly_rows
 from assembly_desk.persistence.repositories import people
@@ -253,6 +254,7 @@ def merge_roll(
             "missing": [m.person_id for m in fresh.missing],
         },
     )
+    statistics.refresh_in(uow)
     uow.commit()
     return MergeReport(
         len(inserts),

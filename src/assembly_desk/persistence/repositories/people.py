@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy import update as sql_update
 
 from assembly_desk.persistence.models import CheckInRow, PersonRow
@@ -109,21 +109,6 @@ def for_cards(
 def by_ids(uow: UnitOfWork, person_ids: Sequence[int]) -> dict[int, PersonRow]:
     rows = uow.session.execute(select(PersonRow).where(PersonRow.id.in_(list(person_ids))))
     return {r.id: r for r in rows.scalars()}
-
-
-def search_keys_after(
-    uow: UnitOfWork, assembly_id: int, last_id: int
-) -> Sequence[Row[int, str, date, str]]:
-    """People added since ``last_id``, in id order: how a desk's index grows.
-
-    Each row is (id, folded name, birth date, the phone's last four), as the driver gives
-    it, with no object built per person: a desk's first refresh reads the whole roll.
-    """
-    return uow.session.execute(
-        select(PersonRow.id, PersonRow.name_key, PersonRow.birth_date, PersonRow.phone_last4)
-        .where(PersonRow.assembly_id == assembly_id, PersonRow.id > last_id)
-        .order_by(PersonRow.id)
-    ).all()
 
 
 def add(uow: UnitOfWork, row: PersonRow) -> PersonRow:
