@@ -8,19 +8,50 @@ key), so the same call behaves the same from the window, the command line or a t
 
 from __future__ import annotations
 
+from functools import cached_property
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assembly_desk.services.database import Database, open_database
-from assembly_desk.services.facade.audit import AuditService
-from assembly_desk.services.facade.count_entry import CountEntryService
-from assembly_desk.services.facade.desk import DeskService
-from assembly_desk.services.facade.door import DoorService
-from assembly_desk.services.facade.polls import PollsService
-from assembly_desk.services.facade.printing import PrintingService
-from assembly_desk.services.facade.results import ResultsService
-from assembly_desk.services.facade.roll import RollService
-from assembly_desk.services.facade.setup import SetupService
-from assembly_desk.services.facade.station import StationService
+
+if TYPE_CHECKING:
+    from assembly_desk.services.facade.audit import AuditService
+    from assembly_desk.services.facade.count_entry import CountEntryService
+    from assembly_desk.services.facade.desk import DeskService
+    from assembly_desk.services.facade.door import DoorService
+    from assembly_desk.services.facade.polls import PollsService
+    from assembly_desk.services.facade.printing import PrintingService
+    from assembly_desk.services.facade.results import ResultsService
+    from assembly_desk.services.facade.roll import RollService
+    from assembly_desk.services.facade.setup import SetupService
+    from assembly_desk.services.facade.station import StationService
+
+#: Where each service class lives. A use case is imported when it is first asked for, not
+#: with the package: the door's ``status`` command needs neither the PDFs (reportlab, PIL)
+#: nor the bundles (cryptography), and the window's first frame needs only the desk.
+_HOME = {
+    "AuditService": "audit",
+    "CountEntryService": "count_entry",
+    "DeskService": "desk",
+    "DoorService": "door",
+    "PollsService": "polls",
+    "PrintingService": "printing",
+    "ResultsService": "results",
+    "RollService": "roll",
+    "SetupService": "setup",
+    "StationService": "station",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``from assembly_desk.services.facade import PrintingService`` still works, lazily."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
 class Services:
@@ -29,13 +60,49 @@ class Services:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.setup = SetupService(db)
-        self.polls = PollsService(db)
-        self.count_entry = CountEntryService(db)
-        self.results = ResultsService(db)
-        self.printing = PrintingService(db)
-        self.roll = RollService(db)
-        self.audit = AuditService(db)
+
+    # Each use case is made (and its module imported) when first asked for, then kept.
+    @cached_property
+    def setup(self) -> SetupService:
+        from assembly_desk.services.facade.setup import SetupService
+
+        return SetupService(self._db)
+
+    @cached_property
+    def polls(self) -> PollsService:
+        from assembly_desk.services.facade.polls import PollsService
+
+        return PollsService(self._db)
+
+    @cached_property
+    def count_entry(self) -> CountEntryService:
+        from assembly_desk.services.facade.count_entry import CountEntryService
+
+        return CountEntryService(self._db)
+
+    @cached_property
+    def results(self) -> ResultsService:
+        from assembly_desk.services.facade.results import ResultsService
+
+        return ResultsService(self._db)
+
+    @cached_property
+    def printing(self) -> PrintingService:
+        from assembly_desk.services.facade.printing import PrintingService
+
+        return PrintingService(self._db)
+
+    @cached_property
+    def roll(self) -> RollService:
+        from assembly_desk.services.facade.roll import RollService
+
+        return RollService(self._db)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from assembly_desk.services.facade.audit import AuditService
+
+        return AuditService(self._db)
 
     @classmethod
     def open(cls, url: str | None = None, box_dir: Path | None = None) -> Services:
@@ -49,14 +116,20 @@ class Services:
 
     def desk(self, desk: str) -> DeskService:
         """The door's use cases for the desk named ``desk`` (one per window)."""
+        from assembly_desk.services.facade.desk import DeskService
+
         return DeskService(self._db, desk)
 
     def door(self, assembly_id: int, desk: str) -> DoorService:
         """The door's use cases for a one-off command (no offline queue, no thread check)."""
+        from assembly_desk.services.facade.door import DoorService
+
         return DoorService(self._db, assembly_id, desk)
 
     def station(self, assembly_id: int) -> StationService:
         """The voting station's use cases for one assembly."""
+        from assembly_desk.services.facade.station import StationService
+
         return StationService(self._db, assembly_id)
 
     def close(self) -> None:

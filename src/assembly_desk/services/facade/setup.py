@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assembly_desk.domain.assembly import Assembly
 from assembly_desk.importers.records import RollPreview
-from assembly_desk.services import assemblies, demo, roll
+from assembly_desk.services import assemblies, roll
 from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
+
+if TYPE_CHECKING:  # the demo (cards, ballots: reportlab, PIL) loads when it runs
+    from assembly_desk.services import demo
 
 
 class SetupService:
@@ -51,4 +55,6 @@ class SetupService:
         self, out_dir: Path, residents: int, seed: int, say: Callable[[str], None]
     ) -> demo.DemoReport:
         """The sample assembly; refused on a database that already holds one (``Refused``)."""
+        from assembly_desk.services import demo
+
         return demo.run_demo(self.db, out_dir, residents=residents, seed=seed, say=say)
