@@ -4,7 +4,8 @@ A scan reads the holder, their assembly and any check-in in one statement, and a
 adds the insert (on PostgreSQL in that same statement, with the audit lock), one read of
 the chain head with the running count, and the entry. These tests pin that count (a slip
 back to per-object ORM work shows up at once) and check that the answers built from plain
-rows equal those built from the ORM rows, that a lost race still answers "already", and that quorum is recorded once.
+rows equal those built from the ORM rows, that a lost race still answers "already", and
+that quorum is recorded once.
 """
 
 from __future__ import annotations
