@@ -37,7 +37,7 @@ from fractions import Fraction
 
 from .ballots import Ballot, Number
 from .budget import SELECT, Approvals, greedy_fill, prepare
-from .mes_pass import Instance, Pass, instance, run_pass
+from .mes_pass import Instance, Pass, instance, plain_pass, run_pass
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
 
@@ -64,7 +64,9 @@ class _Completion:
 
     def run(self, share: Fraction, *, after: bool = False, analyse: bool = True) -> Pass:
         self.runs += 1
-        return run_pass(self.inst, share, self.breaker, after=after, analyse=analyse)
+        if not (after or analyse):
+            return plain_pass(self.inst, share, self.breaker)
+        return run_pass(self.inst, share, self.breaker, after=after)
 
     def spent(self, funded: list[str]) -> Fraction:
         return sum((self.costs[p] for p in funded), Fraction(0))

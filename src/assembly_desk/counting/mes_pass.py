@@ -239,6 +239,129 @@ def run_pass(
     return Pass(share, funded, rounds, reach, tied_any)
 
 
+def plain_pass(inst: Instance, share: Fraction, breaker: TieBreaker) -> Pass:
+    """The same pass as ``run_pass(..., after=False, analyse=False)`` on plain numbers.
+
+    Twice the speed when only the outcome and its figures are asked: no slopes, no
+    ``reach``; a project is priced again only when its supporters' money changed.
+    """
+    projects, cost, util, weights, members = (
+        inst.projects,
+        inst.cost,
+        inst.util,
+        inst.weights,
+        inst.members,
+    )
+    n = len(projects)
+    price = [ZERO] * n
+    keys = [0] * len(weights)
+    pools: list[dict[int, int]] = [{0: s} if s else {} for s in inst.support]
+    alive = [s > 0 for s in inst.support]
+    dirty = [True] * n
+    rho_of: list[Fraction | None] = [None] * n
+    money_cache: dict[int, Fraction] = {0: share}
+    tied_any = False
+
+    def money(key: int) -> Fraction:
+        value = money_cache.get(key)
+        if value is None:
+            value, k = share, key
+            while k:
+                low = k & -k
+                value -= price[low.bit_length() - 1]
+                k ^= low
+            value = value if value > 0 else ZERO
+            money_cache[key] = value
+        return value
+
+    def fund(x: int) -> None:
+        bit = 1 << x
+        alive[x] = False
+        funded.append(projects[x])
+        for g in inst.supporters[x]:
+            old = keys[g]
+            new = keys[g] = old | bit
+            w = weights[g]
+            for p in members[g]:
+                if alive[p]:
+                    pool = pools[p]
+                    left = pool[old] - w
+                    if left:
+                        pool[old] = left
+                    else:
+                        del pool[old]
+                    pool[new] = pool.get(new, 0) + w
+                    dirty[p] = True
+
+    funded: list[str] = []
+    for i in range(n):
+        if alive[i] and cost[i] == 0:
+            fund(i)
+    rounds: list[Round] = []
+    round_no = 1
+    while any(alive):
+        rho: dict[int, Fraction] = {}
+        dropped: list[int] = []
+        for i in range(n):
+            if not alive[i]:
+                continue
+            if dirty[i]:
+                dirty[i] = False
+                by_money: dict[Fraction, int] = {}
+                for key, w in pools[i].items():
+                    b = money(key)
+                    by_money[b] = by_money.get(b, 0) + w
+                total = sum((b * w for b, w in by_money.items()), ZERO)
+                rho_of[i] = None if total < cost[i] else _plain_price(by_money, cost[i], util[i])
+            r = rho_of[i]
+            if r is None:
+                dropped.append(i)
+            else:
+                rho[i] = r
+        for i in dropped:
+            alive[i] = False
+        if not rho:
+            if dropped and rounds:
+                rounds[-1] = _with_dropped(rounds[-1], dropped, projects)
+            break
+        best = min(rho.values())
+        tied = [i for i in sorted(rho) if rho[i] == best]
+        x = tied[0]
+        if len(tied) > 1:
+            tied_any = True
+            names = [projects[i] for i in tied]
+            (name,) = breaker.pick(names, 1, round_no=round_no, purpose=f"{SELECT}@{share}")
+            x = inst.index[name]
+        pay = best * util[x]
+        paid = sum((min(money(key), pay) * w for key, w in pools[x].items()), ZERO)
+        price[x] = pay
+        fund(x)
+        rounds.append(
+            Round(
+                round_no,
+                {projects[i]: rho[i] for i in sorted(rho)},
+                elected=(projects[x],),
+                eliminated=tuple(projects[i] for i in dropped),
+                figures={"rho": best, "paid": paid, "cost": cost[x]},
+            )
+        )
+        round_no += 1
+    return Pass(share, funded, rounds, None, tied_any)
+
+
+def _plain_price(pool: dict[Fraction, int], cost: Fraction, util: Fraction) -> Fraction:
+    """Lowest rho with  sum(w * min(b, rho * util)) >= cost  (the pool can afford cost)."""
+    paid = ZERO
+    weight = sum(pool.values())
+    for b in sorted(pool):
+        rho = (cost - paid) / (weight * util)
+        if rho * util <= b:
+            return rho
+        paid += b * pool[b]
+        weight -= pool[b]
+    raise AssertionError("unaffordable project reached _plain_price")
+
+
 def _price(lv: list[tuple[Aff, int]], cost: Fraction, util: Fraction, after: bool) -> Aff:
     """Lowest rho with  sum(w * min(money, rho * util)) >= cost, as an affine function."""
     paid_a, paid_b = ZERO, ZERO
