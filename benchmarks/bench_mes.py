@@ -117,16 +117,18 @@ def bench(voters: int, seed: int, timeout: float) -> float | None:
         return list(r.elected), list(d["funded_by_mes"]), d["mes_runs"], float(d["left"])
 
     done = in_child(product, timeout)
+    mes_part: set[str] | None = None
+    t_ours: float | None = None
     if done is None:
         row("assembly_desk mes, product defaults", None, f"stopped after {timeout:g} s")
-        return None
-    (elected, by_mes, runs, left), t_ours = done
-    mes_part = set(by_mes)
-    row(
-        "assembly_desk mes, product defaults",
-        t_ours,
-        f"{len(elected)} funded ({len(mes_part)} by MES), {runs} passes, {left:,.0f} won left",
-    )
+    else:
+        (elected, by_mes, runs, left), t_ours = done
+        mes_part = set(by_mes)
+        row(
+            "assembly_desk mes, product defaults",
+            t_ours,
+            f"{len(elected)} funded ({len(mes_part)} by MES), {runs} passes, {left:,.0f} won left",
+        )
 
     def recorded() -> tuple[set[str], int]:
         r = count_mes(ballots, costs=costs, budget=BUDGET, increment=1, tie=TIE)
@@ -137,7 +139,7 @@ def bench(voters: int, seed: int, timeout: float) -> float | None:
         row("assembly_desk mes, increment=1 (recorded)", None, f"stopped after {timeout:g} s")
     else:
         (step_part, step_runs), t_step = done
-        same = step_part == mes_part
+        same = mes_part is None or step_part == mes_part
         row(
             "assembly_desk mes, increment=1 (recorded)",
             t_step,
@@ -154,12 +156,12 @@ def bench(voters: int, seed: int, timeout: float) -> float | None:
         row("pabutools mes, voter_budget_increment=1", None, f"stopped after {timeout:g} s")
     else:
         funded, t_peer = peer
-        same = funded == mes_part
+        same = mes_part is None or funded == mes_part
+        ratio = "" if t_ours is None else f"; ours {t_peer / t_ours:.1f}x faster"
         row(
             "pabutools mes, voter_budget_increment=1",
             t_peer,
-            f"{len(funded)} funded {'same' if same else 'DIFFERENT'}; "
-            f"ours {t_peer / t_ours:.0f}x faster",
+            f"{len(funded)} funded {'same' if same else 'DIFFERENT'}{ratio}",
         )
         assert same, "pabutools' completion funds other projects"
     plain, t_plain = timed(
