@@ -22,7 +22,7 @@ from assembly_desk.i18n import set_language, t
 from .conftest import _signer, build_bundle
 
 pytestmark = pytest.mark.gui
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # an upper bound: waits end as soon as the condition holds
 
 
 @pytest.fixture

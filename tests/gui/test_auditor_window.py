@@ -33,7 +33,7 @@ from tests.bundle.conftest import build_bundle
 
 pytestmark = pytest.mark.gui
 
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # an upper bound: waits end as soon as the condition holds
 Signer = tuple[Ed25519PrivateKey, PublicKeyInfo]
 
 

@@ -164,7 +164,7 @@ def _listed(qtbot: QtBot, dialog: QFileDialog, folder: Path) -> set[str]:
     source = proxy.sourceModel()
     assert isinstance(source, QFileSystemModel)
     root = source.index(str(folder))
-    qtbot.waitUntil(lambda: source.rowCount(root) >= 4, timeout=5000)
+    qtbot.waitUntil(lambda: source.rowCount(root) >= 4, timeout=30_000)
     shown = proxy.mapFromSource(root)
     return {proxy.index(row, 0, shown).data() for row in range(proxy.rowCount(shown))}
 
@@ -221,7 +221,7 @@ def test_the_roll_pickers_locks_survive_three_seconds_on_the_database_folder(
     db_file = _db_file(db)
     window = open_window(qtbot, db, aid)
     window.poller.stop()  # no refresh in flight while the locks are counted
-    qtbot.waitUntil(lambda: window.worker.pending() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.worker.pending() == 0, timeout=30_000)
     before = lock_count(db_file)
     assert before >= 2  # the pooled connection: main file and the index's "in use" byte
     seen: dict[str, object] = {}
