@@ -109,7 +109,7 @@ def verify_bundle(
         return VerifyReport(source, [Check("files", False, "verify.internal_error", params)], True)
     params = {
         "kind": Msg("verify.kind.zip" if files.is_zip else "verify.kind.folder"),
-        "cvrs": len(parsed.cvrs),
+        "cvrs": len(parsed.ids),
         "entries": len(parsed.audit),
         "signatures": len(parsed.tally["signatures"]),
     }
