@@ -16,6 +16,7 @@ from assembly_desk.audit.canonical import canonical_hash
 from assembly_desk.audit.chain import GENESIS, make_entry
 from assembly_desk.audit.keys import PublicKeyInfo, fingerprint, public_key_hex
 from assembly_desk.audit.signing import SignaturePolicy
+from assembly_desk.audit.verify_rules import rules_of_entry
 from assembly_desk.counting import CountOptions, TieRule, count, seed_commitment, to_json_dict
 
 SEED = "주사위 3-5-2"
@@ -49,19 +50,34 @@ def sample_cvrs() -> list[dict[str, Any]]:
 
 
 def commitment_entries(
-    policy: dict[str, Any], results: dict[str, Any], *, start: int = 1, prev: str = GENESIS
+    policy: dict[str, Any],
+    results: dict[str, Any],
+    contests: list[dict[str, Any]],
+    *,
+    start: int = 1,
+    prev: str = GENESIS,
 ) -> list[dict[str, Any]]:
-    """Audit entries as the app writes them: the policy set up, then each contest counted.
+    """Audit entries as the app writes them: the policy set up, each poll opened with its
+    rule frozen (``contests``: the manifest's), then each contest counted.
 
     ``results`` maps contest id to a :class:`Result` or its JSON form; each count logs
     the hash of that JSON, which verify compares with the signed result.
     """
+    number = {c["id"]: n for n, c in enumerate(contests, start=1)}
     events: list[tuple[str, dict[str, Any]]] = [
         ("signature.policy_set", {"assembly": 1, "policy": policy})
     ]
+    for contest in contests:
+        data = {"assembly": 1, "contest": number[contest["id"]], "rules": rules_of_entry(contest)}
+        events.append(("poll.opened", data))
     for cid, result in results.items():
         plain = result if isinstance(result, dict) else to_json_dict(result)
-        data = {"assembly": 1, "contest_key": cid, "result_sha256": canonical_hash(plain)}
+        data = {
+            "assembly": 1,
+            "contest": number.get(cid),
+            "contest_key": cid,
+            "result_sha256": canonical_hash(plain),
+        }
         events.append(("tally.counted", data))
     entries = []
     for seq, (kind, data) in enumerate(events, start=start):
@@ -91,26 +107,31 @@ def build_bundle(
         ballots = [ballot_from_cvr(c) for c in cvrs if c["contest"] == cid]
         results[cid] = count(method, ballots, opts)
     policy = SignaturePolicy(signers=tuple(policy_signers)).to_dict()
+    opened = [
+        ("poll.opened", {"assembly": 1, "contest": n, "rules": rules_of_entry(c)})
+        for n, c in enumerate(contests, start=1)
+    ]
     counted = [
         (
             "tally.counted",
             {
                 "assembly": 1,
+                "contest": n,
                 "contest_key": cid,
                 "result_sha256": canonical_hash(to_json_dict(result)),
             },
         )
-        for cid, result in results.items()
+        for n, (cid, result) in enumerate(results.items(), start=1)
     ]
     entries = []
     prev = GENESIS
     for seq, (kind, data) in enumerate(
         [
             ("signature.policy_set", {"assembly": 1, "policy": policy}),
-            ("poll.opened", {"contest": "chair-election"}),
-            ("seed.committed", {"contest": "chair-election", "commitment": seed_commitment(SEED)}),
-            ("poll.closed", {"contest": "chair-election", "cast": 14}),
-            ("poll.closed", {"contest": "motion-1", "cast": 11}),
+            *opened,
+            ("seed.committed", {"contest": 1, "commitment": seed_commitment(SEED)}),
+            ("poll.closed", {"contest": 1, "cast": 14}),
+            ("poll.closed", {"contest": 2, "cast": 11}),
             *counted,
         ],
         start=1,

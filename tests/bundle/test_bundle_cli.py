@@ -210,7 +210,7 @@ def test_create_sign_verify_round_trip(tmp_path: Path, capsys: Any) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True
     names = [c["name"] for c in data["checks"]]
-    assert names[0] == "files" and names[-1] == "result_commitment" and "recount" in names
+    assert names[0] == "files" and names[-1] == "rules_commitment" and "recount" in names
     assert data["identities"]["checked"] is False
 
     head = json.loads((out / "tally.json").read_text(encoding="utf-8"))["body"]["audit_head"]

@@ -63,7 +63,7 @@ def _write(
         "policy": policy,
         "counts": {"checked_in": 20, "issued": {"chair": 13, "motion": 4}},
     }
-    entries = commitment_entries(policy, results)
+    entries = commitment_entries(policy, results, manifest["contests"])
     return write_bundle(out, manifest, cvrs, entries, results, {"chair": SEED}, signers)
 
 

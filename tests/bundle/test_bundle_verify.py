@@ -36,6 +36,7 @@ ORDER = [
     "audit_head",
     "policy_commitment",
     "result_commitment",
+    "rules_commitment",
 ]
 
 
@@ -352,7 +353,7 @@ def test_since_head(bundle: Path) -> None:
     earlier = entries[1]["hash"]
     report = verify_bundle(bundle, since_head=earlier)
     assert report.exit_code == 0
-    assert [c.name for c in report.checks][-5:-2] == ["audit_chain", "audit_since", "audit_head"]
+    assert [c.name for c in report.checks][-6:-3] == ["audit_chain", "audit_since", "audit_head"]
     assert verify_bundle(bundle, since_head=GENESIS).ok
     other = verify_bundle(bundle, since_head="ab" * 32)
     assert failed(other) == {
@@ -363,14 +364,16 @@ def test_since_head(bundle: Path) -> None:
 
 
 def test_rewritten_audit_history_fails_since_head(bundle: Path, chair: Any, witness: Any) -> None:
-    earlier = _entries(bundle)[1]["hash"]
+    earlier = _entries(bundle)[4]["hash"]
 
     def rewrite_history(entries: list[dict[str, Any]]) -> None:
-        # Rebuild a fully valid chain whose second entry says something else.
-        first = entries[0]
-        second = make_entry(first["hash"], 2, entries[1]["time"], "seed.committed", {"x": 1})
-        rebuilt = [first, second]
-        for old in entries[2:]:
+        # Rebuild a fully valid chain whose fifth entry (a poll's close) says otherwise.
+        fifth = entries[4]
+        assert fifth["kind"] == "poll.closed"
+        changed = {**fifth["data"], "cast": fifth["data"]["cast"] - 1}
+        rebuilt = entries[:4]
+        rebuilt.append(make_entry(rebuilt[-1]["hash"], 5, fifth["time"], fifth["kind"], changed))
+        for old in entries[5:]:
             rebuilt.append(
                 make_entry(rebuilt[-1]["hash"], old["seq"], old["time"], old["kind"], old["data"])
             )

@@ -116,7 +116,7 @@ def test_every_method_round_trips_through_a_bundle(
         tmp_path / "b",
         manifest,
         cvrs,
-        commitment_entries(manifest["policy"], {"c": result}),
+        commitment_entries(manifest["policy"], {"c": result}, manifest["contests"]),
         {"c": result},
         {"c": seed} if seed else {},
         signers,

@@ -102,7 +102,7 @@ def test_a_valid_bundle_is_green_with_every_check_rounds_and_signers(
     assert window.banner.state == "valid"
     assert window.banner.headline.text() == "유효한 결과입니다"
     lines = window.checks.lines()
-    assert len(lines) == 15 and all(line.ok for line in lines)
+    assert len(lines) == 16 and all(line.ok for line in lines)
     assert all(row.mark.text() == "✓" for row in window.checks.rows)
     titles = [line.title for line in lines]
     assert "서명 정책" in titles

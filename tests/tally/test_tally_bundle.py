@@ -260,3 +260,27 @@ def test_no_count_before_the_required_signers_are_registered(db: Database) -> No
     assert counted == []
     _register(db, aid, WITNESS[1])
     assert count(db, cid).ballots == 1
+
+
+def test_a_rule_edited_in_the_database_after_opening_is_caught_by_verify(
+    any_db: Database, tmp_path: Path
+) -> None:
+    """Whoever holds the database and both keys edits the frozen rule (2 seats, not 1),
+    counts again and signs: ballots, recount, signatures and the logged result agree,
+    and only the rule the chain fixed when the poll opened shows the change."""
+    from assembly_desk.persistence.models_ballots import ContestRow
+
+    aid, cid = _counted_assembly(any_db)
+    with any_db.uow() as uow:
+        row = uow.session.get(ContestRow, cid)
+        assert row is not None
+        rules = json.loads(row.rules_json)
+        assert rules["seats"] == 1
+        row.rules_json = json.dumps({**rules, "seats": 2})
+        uow.commit()
+    result = count(any_db, cid, SEED)
+    assert len(result.result.elected) == 2
+    report = verify_bundle(_export(any_db, aid, tmp_path / "b", [CHAIR, WITNESS]))
+    problems = {c.name: c.detail("en") for c in report.failures}
+    assert list(problems) == ["rules_commitment"]
+    assert problems["rules_commitment"].endswith("(rules, seats)")

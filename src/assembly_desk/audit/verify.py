@@ -64,6 +64,7 @@ from assembly_desk.audit.verify_report import (
     VerifyReport,
     render_report,
 )
+from assembly_desk.audit.verify_rules import check_rules_commitment
 
 __all__ = [
     "EXIT_INVALID",
@@ -125,6 +126,7 @@ def verify_bundle(
         ("audit_chain", lambda: check_audit(parsed, since_head)),
         ("policy_commitment", lambda: check_policy_commitment(parsed)),
         ("result_commitment", lambda: check_result_commitment(parsed)),
+        ("rules_commitment", lambda: check_rules_commitment(parsed)),
     ]
     if trust is not None:
         anchors = list(trust)

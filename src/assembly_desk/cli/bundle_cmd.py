@@ -220,6 +220,7 @@ def run_bundle_create(args: argparse.Namespace) -> int:
     )
     from assembly_desk.audit.chain import GENESIS, make_entry
     from assembly_desk.audit.signing import SignaturePolicy
+    from assembly_desk.audit.verify_rules import rules_of_entry
     from assembly_desk.counting import OptionError, TieNeedsLotError, count, to_json_dict
     from assembly_desk.counting.ballot_file import BallotFileError
     from assembly_desk.services.bundle_export import load_listed_signer
@@ -244,8 +245,10 @@ def run_bundle_create(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         # The policy and keys are recorded before the count, and the count logs its
         # result hash: `verify` compares the manifest and the tally with these.
+        # The rule is fixed here, before the count, as a poll's is when it opens.
         events: list[tuple[str, dict[str, Any]]] = [
-            ("signature.policy_set", {"policy": policy.to_dict()})
+            ("signature.policy_set", {"policy": policy.to_dict()}),
+            ("poll.opened", {"contest": contest["id"], "rules": rules_of_entry(contest)}),
         ]
         if contest["seed_commitment"] is not None:
             events.append(
