@@ -138,6 +138,9 @@ def test_budget_can_be_counted_with_equal_shares(db: Database) -> None:
     assert r.details["share_per_voter"] == 1_000_000
     assert r.details["mes_runs"] == 1  # exhaustive at once: no completion rerun
     assert (r.details["spent"], r.details["left"]) == (5_000_000, 2_000_000)
+    # The contest's default rule counts with the exact completion, as the benchmark times
+    # it: no step in won, so the time does not grow with the budget.
+    assert r.params["increment"] == 0 and counted.options.increment == 0
 
 
 def test_a_rule_that_does_not_fit_the_ballot_is_refused(db: Database) -> None:

@@ -49,7 +49,7 @@ _OPTIONS: dict[str, tuple[dict[str, Any], str]] = {
     "--budget": ({}, "count.help.budget"),
     "--satisfaction": ({"default": "cardinality"}, "count.help.satisfaction"),
     "--completion": ({"default": "add1-greedy", "choices": COMPLETIONS}, "count.help.completion"),
-    "--increment": ({"default": "1"}, "count.help.increment"),
+    "--increment": ({"default": "0"}, "count.help.increment"),
     "--seed": ({}, "count.help.seed"),
     "--tie-order": ({"metavar": "NAMES"}, "count.help.tie_list"),
     "--criteria-weights": ({}, "count.help.criteria_weights"),

@@ -68,7 +68,9 @@ class CountRule:
     always carries them resolved (:func:`resolved`), so what was frozen is explicit.
     ``threshold``/``base``/``quorum``: yes/no. ``criteria_weights``/``group_weights``
     (panel weights)/``trim``: score sheets. ``satisfaction``/``completion``/``increment``:
-    the Method of Equal Shares. ``overvote``/``skipped``/``duplicates``: what one ranked
+    the Method of Equal Shares (``increment`` 0, the default, raises the shares exactly
+    to each next change of outcome; a positive one steps that many won per rerun, as
+    pabutools' ``voter_budget_increment``). ``overvote``/``skipped``/``duplicates``: what one ranked
     paper costs when marked wrongly. ``tie_priority``: most favoured first.
     """
 
@@ -83,7 +85,7 @@ class CountRule:
     tie_priority: tuple[str, ...] = ()
     satisfaction: str = "cardinality"
     completion: str = "add1-greedy"
-    increment: int = 1
+    increment: int = 0  # 0: the exact completion (no currency step); n: n won per rerun
     overvote: str = "invalidate"
     skipped: str = "allow"
     duplicates: str = "invalidate"
@@ -200,5 +202,5 @@ def check_rule(defn: ContestDefinition, rule: CountRule) -> None:
         raise InvalidInput("contest_rules.bad_priority", name=(unknown or [""])[0])
     if rule.satisfaction not in SATISFACTIONS or rule.completion not in COMPLETIONS:
         raise InvalidInput("contest_rules.bad_budget_option")
-    if not 1 <= rule.increment <= MAX_INCREMENT:
+    if not 0 <= rule.increment <= MAX_INCREMENT:
         raise InvalidInput("contest_rules.bad_budget_option")

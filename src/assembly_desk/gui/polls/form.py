@@ -59,7 +59,7 @@ class RulesForm:
     trim: bool = False
     satisfaction: str = "cardinality"
     completion: str = "add1-greedy"
-    increment: int = 1
+    increment: int = 0  # 0 = the exact completion
     overvote: str = "invalidate"
     skipped: str = "allow"
     duplicates: str = "invalidate"

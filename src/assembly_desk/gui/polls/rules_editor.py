@@ -88,7 +88,9 @@ class RulesEditor(QGroupBox):
         self.quorum = QSpinBox()
         self.quorum.setRange(0, 1_000_000)
         self.increment = QSpinBox()
-        self.increment.setRange(1, 1_000_000_000)
+        self.increment.setRange(0, 1_000_000_000)
+        # 0, the default, is the exact completion: no step in won at all.
+        self.increment.setSpecialValueText(t("contest_rules.form.increment_exact"))
         self.trim = QCheckBox()
         self.criteria_weights, self.group_weights = _box(), _box()
         self.tie_priority = _box()
