@@ -58,7 +58,20 @@ def test_create_checkin_status_and_exit_codes(sqlite_url: str, capsys) -> None: 
 
 
 def test_bad_date_is_a_clear_error(sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
-    code = main(["--db", sqlite_url, "assembly", "create", "--title", "x", "--date", "2026-13-40"])
+    code = main(
+        [
+            "--db",
+            sqlite_url,
+            "assembly",
+            "create",
+            "--title",
+            "x",
+            "--date",
+            "2026-13-40",
+            "--quorum-number",
+            "3",
+        ]
+    )
     assert code == 2
     assert "날짜" in capsys.readouterr().err
 
@@ -108,7 +121,8 @@ def test_language_switch_on_the_command_line(
 
 
 def test_a_connection_lost_mid_command_exits_2_with_a_plain_message(
-    monkeypatch, capsys  # type: ignore[no-untyped-def]
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     from assembly_desk.services import status as status_service
     from tests.conftest import create_pg_database, drop_pg_database

@@ -64,7 +64,7 @@ def test_status_on_a_current_database_loads_storage_but_no_pdf_migration_or_qt(
 ) -> None:
     monkeypatch.setenv("ASSEMBLY_DESK_DB", f"sqlite:///{tmp_path / 'desk.sqlite'}")
     monkeypatch.setenv("ASSEMBLY_DESK_BOX_DIR", str(tmp_path / "boxes"))
-    created = ["assembly", "create", "--title", "T", "--date", "2026-11-28"]
+    created = ["assembly", "create", "--title", "T", "--date", "2026-11-28", "--quorum-number", "3"]
     assert cli_main(created) == 0  # creates and migrates the database: it is current now
     code, tops = _loaded(["status"], tmp_path)
     assert code == 0

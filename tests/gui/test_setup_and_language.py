@@ -34,6 +34,11 @@ def test_an_empty_database_opens_on_setup_with_an_explanation(qtbot: QtBot, db: 
         page.save_button.click()
         qtbot.waitUntil(lambda: "구분" in page.error.text(), timeout=WAIT_MS)
         page.categories[Category.RESIDENT].setChecked(True)
+        # The quorum starts unset ("정족수 입력") and a quorum of nobody is refused.
+        assert page.quorum_value.value() == 0 and page.quorum_value.text() == "정족수 입력"
+        page.save_button.click()
+        qtbot.waitUntil(lambda: "정족수를 1 이상" in page.error.text(), timeout=WAIT_MS)
+        assert "border" in page.quorum_value.styleSheet()
         page.quorum_kind.setCurrentIndex(
             page.quorum_kind.findData(QuorumKind.PERCENT_OF_ROLL.value)
         )

@@ -8,7 +8,9 @@ from assembly_desk.cli import main
 from assembly_desk.services import assemblies
 from assembly_desk.services.database import open_database
 
-CREATE = ["assembly", "create", "--title", "망원1동 주민총회", "--date", "2026-11-28"]
+CREATE = [
+    "assembly", "create", "--title", "망원1동 주민총회", "--date", "2026-11-28", "--quorum-number", "3"
+]  # fmt: skip
 
 
 def test_consent_range_from_the_command_line(sqlite_url: str) -> None:

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument(
         "--guardian-consent-under", type=int, metavar="AGE", help=t("cli.help.guardian_under")
     )
-    quorum = create.add_mutually_exclusive_group()
+    quorum = create.add_mutually_exclusive_group(required=True)
     quorum.add_argument("--quorum-number", type=int)
     quorum.add_argument("--quorum-percent", type=int)
     quorum.add_argument("--quorum-council-multiple", type=int)

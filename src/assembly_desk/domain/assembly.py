@@ -56,6 +56,8 @@ class QuorumRule:
     def validate(self) -> None:
         if self.value < 0 or self.council_members < 0:
             raise InvalidInput("error.quorum_negative")
+        if self.value < 1:  # a quorum of nobody is never "met": the status would say so forever
+            raise InvalidInput("error.quorum_zero")
         if self.kind is QuorumKind.PERCENT_OF_ROLL and self.value > 100:
             raise InvalidInput("error.quorum_percent")
         if self.kind is QuorumKind.COUNCIL_MULTIPLE and self.council_members == 0:

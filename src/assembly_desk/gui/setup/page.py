@@ -103,6 +103,8 @@ class SetupPage(QWidget):
             self.quorum_kind.addItem("", quorum_kind.value)
         self.quorum_value = QSpinBox()
         self.quorum_value.setRange(0, 100_000)
+        # 0 reads as "enter the quorum"; saving refuses it (error.quorum_zero).
+        self.quorum_value.setSpecialValueText(t("gui.setup.quorum_unset"))
         self.council = QSpinBox()
         self.council.setRange(0, 1000)
         self.quorum_kind.currentIndexChanged.connect(self._quorum_kind_changed)
@@ -333,6 +335,7 @@ class SetupPage(QWidget):
             "error.no_category": self.categories_box,
             "error.bad_date": self.held_on,
             "error.quorum_negative": self.quorum_value,
+            "error.quorum_zero": self.quorum_value,
             "error.quorum_percent": self.quorum_value,
             "error.quorum_council": self.council,
         }.get(key)
@@ -377,6 +380,7 @@ class SetupPage(QWidget):
         self._who_labels[2].setText(t("gui.setup.consent_label"))
         self._quorum_labels[0].setText(t("gui.setup.quorum_kind"))
         self._quorum_labels[1].setText(t("gui.setup.quorum_value"))
+        self.quorum_value.setSpecialValueText(t("gui.setup.quorum_unset"))
         self._quorum_labels[2].setText(t("gui.setup.council"))
         self.ages.retranslate()
         self.council.setSuffix(t("gui.setup.unit_people"))
