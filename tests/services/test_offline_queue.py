@@ -261,9 +261,7 @@ def test_scans_during_an_outage_are_kept_then_stored_exactly_once(
     assert backend.scan(codes[0]).outcome is Outcome.ALREADY  # type: ignore[union-attr]
 
 
-def test_a_resend_after_a_crash_mid_send_creates_no_duplicate(
-    venue: Venue, tmp_path: Path
-) -> None:
+def test_a_resend_after_a_crash_mid_send_creates_no_duplicate(venue: Venue, tmp_path: Path) -> None:
     codes = _people(venue.direct, venue.assembly_id, 5)
     backend = _backend(venue, tmp_path)
     venue.proxy.cut()

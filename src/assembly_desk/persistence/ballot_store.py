@@ -28,14 +28,16 @@ def realm(conn: Connection) -> str:
 _COUNT_PG = (
     pg_insert(_BOX)
     .values(issued=1)
-    .on_conflict_do_update(index_elements=["contest_id", "station_id"],
-                           set_={"issued": _BOX.c.issued + 1})
+    .on_conflict_do_update(
+        index_elements=["contest_id", "station_id"], set_={"issued": _BOX.c.issued + 1}
+    )
 )
 _COUNT_SQLITE = (
     sqlite_insert(_BOX)
     .values(issued=1)
-    .on_conflict_do_update(index_elements=["contest_id", "station_id"],
-                           set_={"issued": _BOX.c.issued + 1})
+    .on_conflict_do_update(
+        index_elements=["contest_id", "station_id"], set_={"issued": _BOX.c.issued + 1}
+    )
 )
 
 
@@ -100,15 +102,18 @@ def deliver(session: Session, box: BallotBox, contest_id: int) -> int | None:
     if rec is None:
         session.execute(
             insert(_BOX).values(
-                contest_id=contest_id, station_id=box.station_id, issued=0,
+                contest_id=contest_id,
+                station_id=box.station_id,
+                issued=0,
                 delivered=len(ballots),
             )
         )
     else:
         session.execute(
             update(StationBoxRow)
-            .where(StationBoxRow.contest_id == contest_id,
-                   StationBoxRow.station_id == box.station_id)
+            .where(
+                StationBoxRow.contest_id == contest_id, StationBoxRow.station_id == box.station_id
+            )
             .values(delivered=len(ballots))
         )
     return len(ballots)

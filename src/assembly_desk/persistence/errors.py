@@ -68,9 +68,7 @@ def connection_lost(exc: BaseException | None) -> bool:
         if isinstance(exc, sa_exc.DBAPIError):
             if exc.connection_invalidated:
                 return True
-            if isinstance(exc, sa_exc.OperationalError) and not isinstance(
-                exc.orig, psycopg.Error
-            ):
+            if isinstance(exc, sa_exc.OperationalError) and not isinstance(exc.orig, psycopg.Error):
                 return True  # SQLite: the file cannot be opened or stays locked
         if isinstance(exc, psycopg.OperationalError):
             state = exc.sqlstate
@@ -91,4 +89,3 @@ def translated(exc: BaseException) -> BaseException | None:
     if isinstance(exc, sa_exc.DBAPIError):
         return StorageRefused(exc)
     return None
-

@@ -109,9 +109,7 @@ def enter_external(
     w = parse_weight(weight)
     if external.source_taken(uow, row.id, source):
         raise Refused("external.duplicate_source", source=source)
-    external.add(
-        uow, row.id, source, w, json.dumps(clean, ensure_ascii=False, sort_keys=True), now
-    )
+    external.add(uow, row.id, source, w, json.dumps(clean, ensure_ascii=False, sort_keys=True), now)
     audit_log.append(
         uow,
         "external.entered",

@@ -192,9 +192,7 @@ def receive(uow: UnitOfWork, scan: offline_store.StoredScan, now: datetime) -> s
     return "conflict" if row.conflict else "duplicate"
 
 
-def send(
-    db: UnitOfWorkSource, queue: OfflineQueue, clock: Callable[[], datetime]
-) -> SendReport:
+def send(db: UnitOfWorkSource, queue: OfflineQueue, clock: Callable[[], datetime]) -> SendReport:
     """Send every kept scan, oldest first; stop (keeping the rest) if the database goes.
 
     Raises ``DatabaseUnreachable`` when not even the first scan could be sent, so the

@@ -30,9 +30,9 @@ _NEWEST = (
     .subquery("newest")
 )
 # One row whether or not the chain has an entry yet (a LEFT JOIN on true).
-_HEAD_AND_CHECKINS = select(
-    _COUNTED.c.n, _NEWEST.c.seq, _NEWEST.c.hash, _NEWEST.c.at
-).select_from(_COUNTED.outerjoin(_NEWEST, true()))
+_HEAD_AND_CHECKINS = select(_COUNTED.c.n, _NEWEST.c.seq, _NEWEST.c.hash, _NEWEST.c.at).select_from(
+    _COUNTED.outerjoin(_NEWEST, true())
+)
 
 
 class Head(NamedTuple):

@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("delivered", sa.Integer(), nullable=True),
     )
 
-
     # A random name for this database, written into every box file made for it, so a box
     # copied beside another database is never delivered into it.
     realm = op.create_table("box_realm", sa.Column("realm", sa.String(32), primary_key=True))
