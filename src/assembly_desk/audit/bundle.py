@@ -19,12 +19,14 @@ Every file is RFC 8785 canonical JSON (one object per line for JSONL), so
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from itertools import pairwise
+from itertools import chain, compress, pairwise, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -90,11 +92,8 @@ _NAME_LISTS = ("ranking", "choices")
 
 
 def _plain_and_valid(cvr: dict[str, Any]) -> bool:
-    """Fast path: a CVR already in plain JSON form with a valid name list or vote.
-
-    Exactly id, contest and one of ranking / choices (a list of names) / vote (a
-    string or null); anything else takes the full :func:`validate_cvr` path.
-    """
+    """A CVR of exactly id, contest and a list of names (ranking, choices) or a vote
+    (a string or null); anything else takes the full :func:`validate_cvr` path."""
     if len(cvr) != 3 or type(cvr.get("contest")) is not str:
         return False
     for key in _NAME_LISTS:
@@ -104,6 +103,72 @@ def _plain_and_valid(cvr: dict[str, Any]) -> bool:
     if "vote" in cvr:
         return cvr["vote"] is None or type(cvr["vote"]) is str
     return False
+
+
+def _plain_cvrs_one_by_one(
+    cvr_list: list[Mapping[str, Any]], contest_ids: set[str]
+) -> list[dict[str, Any]]:
+    """Each CVR copied, given a fresh id if it lacks one and checked; the first bad one raises."""
+    fresh_ids = os.urandom(16 * len(cvr_list)).hex()
+    plain_cvrs: list[dict[str, Any]] = []
+    for index, cvr in enumerate(cvr_list):
+        plain = dict(cvr)
+        if "id" not in plain:
+            # 128 random bits each, drawn in one call (same source as secrets.token_hex).
+            plain["id"] = fresh_ids[32 * index : 32 * index + 32]
+        elif not is_hex(plain["id"], 32):
+            raise BundleError(f"CVR {index}: id must be 32 lowercase hex digits")
+        if not _plain_and_valid(plain):
+            plain = _plain_cvr(plain)
+            problem = validate_cvr(plain)
+            if problem is not None:
+                raise BundleError(f"CVR {index}: {problem}")
+        if plain["contest"] not in contest_ids:
+            raise BundleError(f"CVR {index}: unknown contest {plain['contest']!r}")
+        plain_cvrs.append(plain)
+    return plain_cvrs
+
+
+_IDS = re.compile(r"[0-9a-f]{32}(?:\n[0-9a-f]{32})*")
+_PLAIN_KEYS = frozenset({"id", "contest", "vote", *_NAME_LISTS})
+
+
+def _plain_cvrs_at_once(
+    cvr_list: list[Mapping[str, Any]], contest_ids: set[str]
+) -> list[dict[str, Any]] | None:
+    """The copies :func:`_plain_cvrs_one_by_one` makes, checked by set operations over all
+    CVRs at once: None (go one by one, which raises) unless every CVR is a dict passing
+    :func:`_plain_and_valid` with a hex id and a known contest. Accepts nothing more."""
+    if not cvr_list or set(map(type, cvr_list)) != {dict}:
+        return None
+    plain_cvrs: list[dict[str, Any]] = list(map(dict, cvr_list))
+    has_id = list(map(operator.contains, plain_cvrs, repeat("id")))
+    if not all(has_id):
+        fresh_ids = os.urandom(16 * len(plain_cvrs)).hex()
+        for index in compress(range(len(plain_cvrs)), map(operator.not_, has_id)):
+            plain_cvrs[index]["id"] = fresh_ids[32 * index : 32 * index + 32]
+    keys: set[str] = set().union(*plain_cvrs)
+    if not keys <= _PLAIN_KEYS or set(map(len, plain_cvrs)) != {3}:
+        return None
+    try:
+        ids = list(map(itemgetter("id"), plain_cvrs))
+        contests = list(map(itemgetter("contest"), plain_cvrs))
+    except KeyError:
+        return None
+    if set(map(type, ids)) != {str} or set(map(len, ids)) != {32}:
+        return None
+    if _IDS.fullmatch("\n".join(ids)) is None:
+        return None
+    if set(map(type, contests)) != {str} or not set(contests) <= contest_ids:
+        return None
+    for key in keys & set(_NAME_LISTS):
+        lists = [cvr[key] for cvr in plain_cvrs if key in cvr]
+        if set(map(type, lists)) != {list}:
+            return None
+        if not set(map(type, chain.from_iterable(lists))) <= {str}:
+            return None
+    votes = [cvr["vote"] for cvr in plain_cvrs if "vote" in cvr] if "vote" in keys else []
+    return plain_cvrs if set(map(type, votes)) <= {str, type(None)} else None
 
 
 def _plain_cvr(cvr: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,23 +252,9 @@ def write_bundle(
     contest_ids = {c["id"] for c in man["contests"] if isinstance(c, Mapping) and "id" in c}
 
     cvr_list = list(cvrs)
-    fresh_ids = os.urandom(16 * len(cvr_list)).hex()
-    plain_cvrs: list[dict[str, Any]] = []
-    for index, cvr in enumerate(cvr_list):
-        plain = dict(cvr)
-        if "id" not in plain:
-            # 128 random bits each, drawn in one call (same source as secrets.token_hex).
-            plain["id"] = fresh_ids[32 * index : 32 * index + 32]
-        elif not is_hex(plain["id"], 32):
-            raise BundleError(f"CVR {index}: id must be 32 lowercase hex digits")
-        if not _plain_and_valid(plain):
-            plain = _plain_cvr(plain)
-            problem = validate_cvr(plain)
-            if problem is not None:
-                raise BundleError(f"CVR {index}: {problem}")
-        if plain["contest"] not in contest_ids:
-            raise BundleError(f"CVR {index}: unknown contest {plain['contest']!r}")
-        plain_cvrs.append(plain)
+    plain_cvrs = _plain_cvrs_at_once(cvr_list, contest_ids)
+    if plain_cvrs is None:
+        plain_cvrs = _plain_cvrs_one_by_one(cvr_list, contest_ids)
     plain_cvrs.sort(key=itemgetter("id"))
     for first, second in pairwise(plain_cvrs):
         if first["id"] == second["id"]:

@@ -11,16 +11,46 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import Any
 
-from assembly_desk.audit.canonical import canonical_json
+from assembly_desk.audit.canonical import MAX_SAFE_INTEGER, canonical_json
 
 __all__ = ["canonical_jsonl", "plain_json_is_canonical"]
 
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
-)
+
+def _c_encoder() -> Callable[[Any, int], Any] | None:
+    """The C encoder for compact, sorted, non-ASCII, NaN-refusing JSON, built once.
+
+    ``JSONEncoder.encode`` builds it again on every call, which for 100,000 short CVRs
+    costs as much as the encoding itself. None where the C accelerator is missing.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    encoder: Callable[[Any, int], Any] = make(
+        None, None, json.encoder.encode_basestring, None, ":", ",", True, False, False
+    )
+    return encoder
+
+
+_C_ENCODE = _c_encoder()
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"{text} is not an exact JSON value for canonical form")
+
+
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise ValueError(f"integer {text} outside +-(2**53-1)")
+    return value
+
+
+#: Reads back the fast text: no float, no NaN, no int a double cannot hold.
+_STRICT = json.JSONDecoder(parse_float=_refuse, parse_constant=_refuse, parse_int=_safe_int)
 
 
 def plain_json_is_canonical(text: str) -> bool:
@@ -42,32 +72,44 @@ def plain_json_is_canonical(text: str) -> bool:
 
 
 def canonical_jsonl(values: Sequence[Any], *, checked: bool = False) -> bytes:
-    """One RFC 8785 value per line, each ending in ``\n``.
+    """One RFC 8785 value per line, each ending in ``\n``: always the bytes of
+    ``b"".join(canonical_json(v) + b"\n" for v in values)``, errors included.
 
-    ``checked``: the caller has validated the values (no floats, no ints beyond
-    +-(2**53-1), string keys), as :func:`write_bundle` does for CVRs, so the fast C
-    encoder can be used for the whole file after one NFC/BMP check.
+    The whole file is encoded by the C encoder (built once) and that text is kept
+    only when it is provably the canonical text: :func:`plain_json_is_canonical`
+    holds for it and every value is plain JSON (strings, safe ints, booleans, null,
+    lists, dicts with string keys). ``checked``: the caller has validated that, as
+    :func:`write_bundle` does for CVRs (no float, no int beyond +-(2**53-1), string
+    keys, no tuple); otherwise the text is read back strictly and must give exactly
+    ``values`` again (a tuple, a non-string key or a float would not). Anything else
+    takes the exact encoder line by line, which also raises its errors.
     """
     if not values:
         return b""
-    if checked or all(_only_safe(value) for value in values):
-        text = "\n".join(map(_ENCODER.encode, values)) + "\n"
-        if plain_json_is_canonical(text):
-            return text.encode("utf-8")
+    text = _fast_text(values, checked)
+    if text is not None:
+        return text.encode("utf-8")
     return b"".join(canonical_json(value) + b"\n" for value in values)
 
 
-_SAFE = 2**53 - 1
-
-
-def _only_safe(value: Any) -> bool:
-    """No float, no int beyond +-(2**53-1), no non-string key anywhere in ``value``."""
-    if isinstance(value, str) or value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE <= value <= _SAFE
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _only_safe(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return all(_only_safe(item) for item in value)
-    return False
+def _fast_text(values: Sequence[Any], checked: bool) -> str | None:
+    """The C encoder's lines when they are the canonical text, else None."""
+    if _C_ENCODE is None:
+        return None
+    try:
+        # Compact JSON holds no raw newline (encode_basestring escapes it).
+        text = "\n".join(map("".join, map(_C_ENCODE, values, repeat(0))))
+    except (TypeError, ValueError, RecursionError):
+        return None  # an unencodable value, a NaN or a cycle: the exact path says which
+    if not plain_json_is_canonical(text):
+        return None
+    if not checked:
+        try:
+            back = _STRICT.decode("[" + text.replace("\n", ",") + "]")
+        except (ValueError, RecursionError):
+            return None
+        if type(values) is not list:
+            values = list(values)
+        if back != values:
+            return None
+    return text + "\n"

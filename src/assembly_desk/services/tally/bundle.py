@@ -8,10 +8,14 @@ opening (``rules``), the object the ``poll.opened`` audit entry records.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,15 @@ from assembly_desk.audit.bundle_schema import contest_entry, options_from_json, 
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_hash, nfc, sha256_hex
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
 from assembly_desk.audit.verify_commit import committed_policy
-from assembly_desk.counting import to_json_dict
+from assembly_desk.counting import (
+    CountOptions,
+    OptionError,
+    RankingBallot,
+    Result,
+    TieNeedsLotError,
+    count,
+    to_json_dict,
+)
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
 from assembly_desk.persistence.models_ballots import ContestRow
 from assembly_desk.persistence.models_tally import ContestTallyRow
@@ -77,6 +89,51 @@ def signers_checked(
     return out
 
 
+def recount(method: str, selections: list[dict[str, Any]], options: CountOptions) -> Result:
+    """:func:`.results.run` on the stored selections, refusing as it does.
+
+    When every selection is a plain ranking (a list of names, the common case), the
+    ballots :func:`ballot_from_cvr` would give, ``RankingBallot(tuple(names))``, are
+    built in one pass over all of them instead of one call per ballot.
+    """
+    plain = (
+        set(map(type, selections)) == {dict}
+        and set(map(len, selections)) == {1}
+        and set().union(*selections) == {"ranking"}
+    )
+    rankings = list(map(itemgetter("ranking"), selections)) if plain else []
+    if not (
+        plain
+        and set(map(type, rankings)) == {list}
+        and set(map(type, chain.from_iterable(rankings))) <= {str}
+    ):
+        return run(method, selections, options)
+    try:
+        return count(method, list(map(RankingBallot, map(tuple, rankings))), options)
+    except TieNeedsLotError as error:
+        raise Refused("tally.needs_seed", tied=", ".join(error.tied)) from None
+    except (OptionError, ValueError) as error:
+        raise InvalidInput("tally.cannot_count", detail=str(error)) from None
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while a bundle's objects are made.
+
+    An export of 100,000 ballots makes over a million small objects (decoded selections,
+    CVRs, ballots), none in a cycle; each collection the allocations trigger walks all of
+    them again, which was about half the time of decoding and encoding them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()
 def export_bundle(
     uow: UnitOfWork,
     assembly_id: int,
@@ -109,7 +166,7 @@ def export_bundle(
         if stored["seed_commitment"] is not None and row.seed is None:
             raise Refused("tally.seed_required")
         selections = stored_selections(uow, crow.id)
-        result = run(stored["method"], (sel for _id, sel in selections), options)
+        result = recount(stored["method"], [sel for _id, sel in selections], options)
         result_json = to_json_dict(result)
         if canonical_hash(result_json) != row.result_hash:
             raise Refused("tally.stale_result", id=crow.id)
