@@ -88,7 +88,7 @@ def test_one_persons_card_and_an_unknown_roll_id(
     window.print_menu.card_action.trigger()
     qtbot.waitUntil(lambda: window.print_menu.notice is not None, timeout=WAIT_MS)
     assert window.print_menu.notice is not None
-    assert "명부에 없는" in window.print_menu.notice.text()
+    assert window.print_menu.notice.text() == "명부에 999번이 없습니다"
     assert window.print_menu.preview is None
 
 

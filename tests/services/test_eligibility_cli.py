@@ -9,7 +9,8 @@ from assembly_desk.services import assemblies
 from assembly_desk.services.database import open_database
 
 CREATE = [
-    "assembly", "create", "--title", "망원1동 주민총회", "--date", "2026-11-28", "--quorum-number", "3"
+    "assembly", "create", "--title", "망원1동 주민총회", "--date", "2026-11-28",
+    "--quorum-number", "3",
 ]  # fmt: skip
 
 

@@ -128,11 +128,54 @@ def test_the_export_has_no_card_codes_opens_in_excel_and_merges_back(
     assert plan.ok and plan.unchanged == 4 and not plan.new and not plan.missing
 
 
-def test_one_card_is_reprinted_with_the_same_code(db: Database, tmp_path: Path) -> None:
-    aid, ids = _roll(db)
+def test_one_card_is_reprinted_with_the_same_code_and_audited(
+    any_db: Database, tmp_path: Path
+) -> None:
+    """A second card in circulation could vote in someone's name: the chain says a card
+    was reprinted (publicly, nothing about whose), the sealed part whose and where."""
+    aid, ids = _roll(any_db)
     out = tmp_path / "card.pdf"
-    with db.uow() as uow:
-        result = cards.write_card(uow, aid, ids[1], out)
+    with any_db.uow() as uow:
+        before = len(audit_log.entries(uow))
+        result = cards.write_card(uow, aid, ids[1], out, "정문", FIXED_NOW)
     assert result.count == 1 and out.read_bytes().startswith(b"%PDF")
-    with db.uow() as uow, pytest.raises(NotFound):
-        cards.write_card(uow, aid, 99999, tmp_path / "none.pdf")
+    with any_db.uow() as uow:
+        published = audit_log.entries(uow)
+        official = audit_log.official_entries(uow)
+    assert len(published) == before + 1
+    assert published[-1]["kind"] == "card.reprinted"
+    assert published[-1]["data"] == {"assembly": aid}
+    assert "김민지" not in json.dumps(published, ensure_ascii=False)
+    assert official[-1]["private"]["person"] == ids[1]
+    assert official[-1]["private"]["desk"] == "정문"
+    with any_db.uow() as uow, pytest.raises(NotFound):
+        cards.write_card(uow, aid, 99999, tmp_path / "none.pdf", "정문", FIXED_NOW)
+    with any_db.uow() as uow:  # a refused reprint leaves no trace
+        assert len(audit_log.entries(uow)) == before + 1
+
+
+def test_correcting_a_checked_in_person_out_of_eligibility_says_what_it_means(
+    db: Database,
+) -> None:
+    """김민수 is in; the corrected birth date makes him 16 where 19 is the minimum. The
+    check-in stays (it happened) but leaves the quorum, and the volunteer is told."""
+    aid, ids = _roll(db)
+    with db.uow() as uow:
+        assert status.status(uow, aid).checked_in == 1
+        done = roll_edit.correct_person(
+            uow, aid, ids[0], roll_edit.Correction(birth_date=date(2010, 3, 15)), "정문", FIXED_NOW
+        )
+    assert done.entry.checked_in and done.notice is not None
+    assert "이미 입장" in done.notice and "정족수" in done.notice and "만 16세" in done.notice
+    with db.uow() as uow:
+        assert status.status(uow, aid).checked_in == 0
+        back = roll_edit.correct_person(
+            uow, aid, ids[0], roll_edit.Correction(birth_date=date(1980, 3, 15)), "정문", FIXED_NOW
+        )
+    assert back.notice is not None and "참여 자격이 생겼습니다" in back.notice
+    with db.uow() as uow:
+        assert status.status(uow, aid).checked_in == 1
+        plain = roll_edit.correct_person(
+            uow, aid, ids[0], roll_edit.Correction(address="망원동 1"), "정문", FIXED_NOW
+        )
+    assert plain.notice is None

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, services_from
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, desk_name, services_from
 from assembly_desk.domain.assembly import Category
 from assembly_desk.i18n import t
 
@@ -185,13 +185,15 @@ def _correct(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     fields = ", ".join(t(f"field.{f}") for f in done.fields)
     print(t("roll_merge.corrected", id=args.id, fields=fields))
+    if done.notice:
+        print(done.notice)
     return EXIT_OK
 
 
 def _card(args: argparse.Namespace) -> int:
     services = services_from(args)
     aid = services.setup.assembly_id(args.assembly)
-    result = services.roll.write_card(aid, args.id, args.out)
+    result = services.roll.write_card(aid, args.id, args.out, desk_name(args))
     if result.warning:
         print(result.warning)
     print(t("cli.cards_written", count=result.count, path=str(args.out)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assembly_desk.cli.common import EXIT_OK, print_json, services_from
+from assembly_desk.cli.common import EXIT_OK, desk_name, print_json, services_from
 from assembly_desk.domain.assembly import (
     DEFAULT_CONSENT_UNDER,
     AssemblyKind,
@@ -121,7 +121,7 @@ def _list(args: argparse.Namespace) -> int:
 def _cards(args: argparse.Namespace) -> int:
     services = services_from(args)
     aid = services.setup.assembly_id(args.assembly)
-    result = services.printing.write_cards(aid, args.out, args.person)
+    result = services.printing.write_cards(aid, args.out, args.person, desk_name(args))
     if result.warning:
         print(result.warning)
     print(t("cli.cards_written", count=result.count, path=str(args.out)))

@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         self.print_menu = PrintMenu(
             self, self.worker, self.services.printing,
             lambda: self.assembly.id if self.assembly else None,
+            lambda: self.desk_name,
         )  # fmt: skip
         self.menuBar().addMenu(self.print_menu)
         self.menuBar().addMenu(self.language_menu)

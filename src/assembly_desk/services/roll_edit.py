@@ -28,6 +28,7 @@ from assembly_desk.persistence.repositories import people
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 from assembly_desk.services import audit_log, roll
 from assembly_desk.services.assemblies import get_assembly
+from assembly_desk.services.people import reason_params
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,10 @@ class Correction:
 class Corrected:
     entry: RollEntry
     fields: tuple[str, ...]
+    #: Set when the person was already checked in and the correction changed whether
+    #: they may take part: the check-in stays (it happened), but from now on it counts
+    #: for the quorum and the vote only if they are eligible, and the volunteer is told.
+    notice: str | None = None
 
 
 def _entry(row: PersonRow, checked_in: set[int]) -> RollEntry:
@@ -182,6 +187,7 @@ def correct_person(
     fields = tuple(
         sorted(_FIELD_OF.get(k, k) for k in changes if k not in ("eligible", "ineligible_reason"))
     )
+    was_eligible = row.eligible
     people.update(uow, person_id, {**changes, "name_key": values["name_key"]})
     roll.add_eligible(uow, assembly_id, int(verdict.eligible) - int(row.eligible))
     audit_log.append(
@@ -196,7 +202,14 @@ def correct_person(
     fresh = people.get(uow, person_id)
     assert fresh is not None
     uow.session.refresh(fresh)
-    return Corrected(_entry(fresh, checked_in), fields)
+    notice = None
+    if person_id in checked_in and bool(was_eligible) != verdict.eligible:
+        if verdict.eligible:
+            notice = t("roll_merge.checked_in_now_eligible", id=person_id)
+        else:
+            reason = t(verdict.reason, **reason_params(fresh, assembly))
+            notice = t("roll_merge.checked_in_now_ineligible", id=person_id, reason=reason)
+    return Corrected(_entry(fresh, checked_in), fields, notice)
 
 
 #: Column names as the user knows the fields (``field.*`` catalogue keys).

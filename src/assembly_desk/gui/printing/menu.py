@@ -34,11 +34,13 @@ class PrintMenu(QMenu):
         worker: DbWorker,
         printing: PrintingService,
         assembly_id: Callable[[], int | None],
+        desk: Callable[[], str],
     ) -> None:
         super().__init__(parent)
         self.worker = worker
         self.printing = printing
         self.assembly_id = assembly_id
+        self.desk = desk  # a reprinted card is audited with the desk that made it
         self.preview: PdfPreviewDialog | None = None  # the one open now (tests read it)
         self.notice: QMessageBox | None = None  # the last thing said (a font warning, an error)
         self.cards_action = QAction(self)
@@ -111,8 +113,9 @@ class PrintMenu(QMenu):
         out = folder / "cards.pdf"
         name = "cards.pdf" if person_id is None else f"card-{person_id}.pdf"
         title = t("fronts.print.all_cards") if person_id is None else t("fronts.print.one_card")
+        desk = self.desk()
         self.worker.submit(
-            lambda: self.printing.write_cards(aid, out, person_id),
+            lambda: self.printing.write_cards(aid, out, person_id, desk),
             lambda result: self._show(folder, out, title, name, result.warning),
             lambda error: self._failed(error, folder),
         )

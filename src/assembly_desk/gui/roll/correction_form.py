@@ -145,7 +145,10 @@ class CorrectionForm(QWidget):
         self._entry = done.entry
         if done.fields:
             fields = ", ".join(t(f"field.{f}") for f in done.fields)
-            self._set_message(t("roll_merge.corrected", id=done.entry.id, fields=fields), ok=True)
+            text = t("roll_merge.corrected", id=done.entry.id, fields=fields)
+            if done.notice:
+                text = f"{text}\n{done.notice}"
+            self._set_message(text, ok=done.notice is None)
             self.corrected.emit(done)
         else:
             self._set_message(t("roll_merge.nothing_corrected", id=done.entry.id), ok=True)

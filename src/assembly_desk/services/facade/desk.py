@@ -253,7 +253,7 @@ class DeskService:
         return self.roll.export_roll(self._require_assembly(), path)
 
     def write_card(self, person_id: int, path: Path) -> cards.CardsResult:
-        return self.roll.write_card(self._require_assembly(), person_id, path)
+        return self.roll.write_card(self._require_assembly(), person_id, path, self.desk)
 
     def _forget_search(self) -> None:
         """Names and phones changed: this desk's index is rebuilt at its next search.

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from assembly_desk.documents.paper_ballots import BallotPaperReport
 from assembly_desk.domain.contests import Contest
-from assembly_desk.domain.errors import NotFound
-from assembly_desk.services import cards, contests, print_ballots, roll
+from assembly_desk.services import cards, contests, print_ballots
 from assembly_desk.services.cards import CardsResult
+from assembly_desk.services.clock import utc_now
 from assembly_desk.services.database import Database
 
 
@@ -30,15 +30,15 @@ class PrintingService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def write_cards(self, assembly_id: int, out: Path, person_id: int | None = None) -> CardsResult:
-        """Every card of the roll, or one person's (a lost card); ``NotFound`` for a bad id."""
+    def write_cards(
+        self, assembly_id: int, out: Path, person_id: int | None = None, desk: str = ""
+    ) -> CardsResult:
+        """Every card of the roll, or one person's again (a lost card, audited with
+        ``desk``: :func:`cards.write_card`); ``NotFound`` for a bad id."""
         with self.db.uow() as uow:
-            ids = None
-            if person_id is not None:
-                ids = [person_id]
-                if not roll.people_for_cards(uow, assembly_id, ids):
-                    raise NotFound("error.person_not_found", id=person_id)
-            return cards.write_cards(uow, assembly_id, out, ids)
+            if person_id is None:
+                return cards.write_cards(uow, assembly_id, out)
+            return cards.write_card(uow, assembly_id, person_id, out, desk, utc_now())
 
     def contests(self, assembly_id: int) -> list[NumberedContest]:
         """The agenda in order, numbered as the papers number it."""

@@ -59,6 +59,8 @@ class RollService:
         with self.db.uow() as uow:
             return roll_edit.export_roll(uow, assembly_id, path)
 
-    def write_card(self, assembly_id: int, person_id: int, path: Path) -> cards.CardsResult:
+    def write_card(
+        self, assembly_id: int, person_id: int, path: Path, desk: str
+    ) -> cards.CardsResult:
         with self.db.uow() as uow:
-            return cards.write_card(uow, assembly_id, person_id, path)
+            return cards.write_card(uow, assembly_id, person_id, path, desk, utc_now())
