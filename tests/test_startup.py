@@ -31,7 +31,8 @@ print(json.dumps({"code": code, "tops": sorted({m.split(".")[0] for m in sys.mod
 """
 
 NEVER_FOR_HELP = ("sqlalchemy", "reportlab", "PIL", "alembic", "mako", "cryptography", "PySide6")
-NEVER_FOR_STATUS = ("reportlab", "PIL", "alembic", "mako", "pygments", "PySide6")
+# psycopg is the PostgreSQL driver: an SQLite desk never needs it.
+NEVER_FOR_STATUS = ("reportlab", "PIL", "alembic", "mako", "pygments", "PySide6", "psycopg")
 
 
 def _loaded(args: list[str], tmp_path: Path) -> tuple[object, set[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from assembly_desk.persistence.ballot_box import BallotBox, BoxError, box_files
@@ -23,11 +23,19 @@ class BoxRoom:
     recover their ballots, never to cast into.
     """
 
-    def __init__(self, folder: Path, realm: str) -> None:
+    def __init__(self, folder: Path, realm: str | Callable[[], str]) -> None:
         self.folder = folder
-        self.realm = realm
+        # The database's random name, or how to read it: read when a box is first
+        # touched, so a front that never casts (``status``, the desk) never asks.
+        self._realm = realm
         self._own: BallotBox | None = None
         self._lock = threading.Lock()
+
+    @property
+    def realm(self) -> str:
+        if not isinstance(self._realm, str):
+            self._realm = self._realm()
+        return self._realm
 
     def station_box(self) -> BallotBox:
         with self._lock:

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from assembly_desk.persistence import ballot_store, migrate, statistics
+from assembly_desk.persistence import migrate, statistics
 from assembly_desk.persistence.ballot_box import box_files
 from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
@@ -34,9 +34,15 @@ class Database:
     boxes: BoxRoom = field(init=False)
 
     def __post_init__(self) -> None:
+        self.boxes = BoxRoom(self.box_dir, self._realm)
+
+    def _realm(self) -> str:
+        # Imported here: the ballot store (its models and dialect upserts) is for fronts
+        # that cast or deliver, not for every command that opens the database.
+        from assembly_desk.persistence import ballot_store
+
         with self.engine.connect() as conn:
-            realm = ballot_store.realm(conn)
-        self.boxes = BoxRoom(self.box_dir, realm)
+            return ballot_store.realm(conn)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.boxes)

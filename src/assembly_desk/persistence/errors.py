@@ -17,7 +17,8 @@ mean an outage.
 
 from __future__ import annotations
 
-import psycopg
+import sys
+
 from sqlalchemy import exc as sa_exc
 
 from assembly_desk.domain.errors import DeskError
@@ -60,6 +61,9 @@ def connection_lost(exc: BaseException | None) -> bool:
     A deadlock or a cancelled statement is a psycopg ``OperationalError`` too, but not an
     outage; libpq's own connection failures carry no SQLSTATE, server shutdowns carry 57P0x.
     """
+    # psycopg is loaded only for a PostgreSQL database: when it was never imported, no
+    # error here can be one of its own (and an SQLite front never pays for importing it).
+    psycopg = sys.modules.get("psycopg")
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -68,13 +72,14 @@ def connection_lost(exc: BaseException | None) -> bool:
         if isinstance(exc, sa_exc.DBAPIError):
             if exc.connection_invalidated:
                 return True
-            if isinstance(exc, sa_exc.OperationalError) and not isinstance(exc.orig, psycopg.Error):
+            from_pg = psycopg is not None and isinstance(exc.orig, psycopg.Error)
+            if isinstance(exc, sa_exc.OperationalError) and not from_pg:
                 return True  # SQLite: the file cannot be opened or stays locked
-        if isinstance(exc, psycopg.OperationalError):
+        if psycopg is not None and isinstance(exc, psycopg.OperationalError):
             state = exc.sqlstate
             if state is None or state.startswith(_LOST_STATES):
                 return True
-        if isinstance(exc, psycopg.InterfaceError):
+        if psycopg is not None and isinstance(exc, psycopg.InterfaceError):
             return True  # "the connection is closed"
         # Only what the error was raised *from*: an exception merely raised while handling
         # a driver error (its __context__) is about something else.

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from assembly_desk.persistence.database import BOX_DIR_VAR, Database, connect, default_box_dir
-from assembly_desk.services import voting
 
 __all__ = ["BOX_DIR_VAR", "Database", "default_box_dir", "open_database"]
 
@@ -22,6 +21,8 @@ def open_database(url: str | None = None, box_dir: Path | None = None) -> Databa
     """
     database = connect(url, box_dir)
     if database.holds_ballot_boxes():
+        from assembly_desk.services import voting  # only when a box waits: voting is heavy
+
         with database.uow() as uow:
             voting.deliver_closed(uow)
     return database
