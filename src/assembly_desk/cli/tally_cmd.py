@@ -11,6 +11,8 @@
 ``assembly-desk export-bundle --out DIR [--contest ID ...] --key F.pem ...``
     the signed tally bundle; witnesses add theirs later with ``bundle sign``.
 
+Every step goes through the services facade (``Services.tally``), the object the window
+is handed, so a command and the results page run the same use case.
 Exit codes: 0 done, 1 refused (e.g. counting an open poll), 2 error.
 """
 
@@ -19,12 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, assembly_id, db_from, fail
+from assembly_desk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, fail, services_from
 from assembly_desk.cli.count_options import (
     RULE_OPTIONS,
     OptionUsage,
@@ -35,11 +34,11 @@ from assembly_desk.cli.count_options import (
 from assembly_desk.cli.key_args import key_files
 from assembly_desk.domain.errors import DeskError, Refused
 from assembly_desk.i18n import t
-from assembly_desk.services.clock import utc_now
 
 if TYPE_CHECKING:  # the tally's services (SQLAlchemy, cryptography) load when a command runs
-    from assembly_desk.services import signers
-    from assembly_desk.services.database import Database
+    from assembly_desk.audit.signing import SignaturePolicy
+    from assembly_desk.services.facade import Services
+    from assembly_desk.services.facade.tally import TallyService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -93,25 +92,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.set_defaults(func=_export)
 
 
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Database]:
-    """The command's database, closed when the command is done."""
-    db = db_from(args)
-    try:
-        yield db
-    finally:
-        db.dispose()
+def _tally(args: argparse.Namespace) -> tuple[Services, TallyService]:
+    """The facade of ``--db`` and its count's use cases (closed when the command is done)."""
+    services = services_from(args)
+    return services, services.tally
+
+
+def _assembly(services: Services, args: argparse.Namespace) -> int:
+    return services.setup.assembly_id(getattr(args, "assembly", None))
 
 
 def _signer_add(args: argparse.Namespace) -> int:
-    from assembly_desk.services import signers
-
-    info = signers.read_public_key_file(args.pub_json)
+    services, tally = _tally(args)
     try:
-        with _opened(args) as db:
-            aid = assembly_id(db, args)
-            with db.uow() as uow:
-                signer = signers.register_signer(uow, aid, info, utc_now())
+        signer = tally.register_signer(_assembly(services, args), args.pub_json)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     i = signer.info
@@ -119,18 +113,14 @@ def _signer_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _policy_line(policy: signers.SignaturePolicy) -> str:
+def _policy_line(policy: SignaturePolicy) -> str:
     roles = ", ".join(policy.required_roles) or "-"
     return t("tally.policy_line", roles=roles, witnesses=policy.min_witnesses)
 
 
 def _signer_list(args: argparse.Namespace) -> int:
-    from assembly_desk.services import signers
-
-    with _opened(args) as db:
-        aid = assembly_id(db, args)
-        with db.uow() as uow:
-            found, policy = signers.list_signers(uow, aid), signers.policy_for(uow, aid)
+    services, tally = _tally(args)
+    found, policy = tally.signers(_assembly(services, args))
     for s in found:
         print(f"{s.info.role}\t{s.info.name}\t{s.info.fingerprint}")
     print(_policy_line(policy))
@@ -138,24 +128,18 @@ def _signer_list(args: argparse.Namespace) -> int:
 
 
 def _signer_policy(args: argparse.Namespace) -> int:
-    from assembly_desk.services import signers
-
     roles = tuple(r.strip() for r in args.require.split(",") if r.strip())
-    with _opened(args) as db:
-        aid = assembly_id(db, args)
-        with db.uow() as uow:
-            policy = signers.set_policy(uow, aid, roles, args.min_witnesses, utc_now())
+    services, tally = _tally(args)
+    policy = tally.set_policy(_assembly(services, args), roles, args.min_witnesses)
     print(_policy_line(policy))
     return EXIT_OK
 
 
 def _seed_commit(args: argparse.Namespace) -> int:
-    from assembly_desk.services import tally
-
+    _services, tally = _tally(args)
     commitment = args.seed_hash if args.seed is None else tally.commitment_for(args.seed)
     try:
-        with _opened(args) as db, db.uow() as uow:
-            stored = tally.commit_seed(uow, args.contest, commitment, utc_now())
+        stored = tally.commit_seed(args.contest, commitment)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.seed_committed", contest=args.contest, commitment=stored))
@@ -163,11 +147,9 @@ def _seed_commit(args: argparse.Namespace) -> int:
 
 
 def _seed_reveal(args: argparse.Namespace) -> int:
-    from assembly_desk.services import tally
-
+    _services, tally = _tally(args)
     try:
-        with _opened(args) as db, db.uow() as uow:
-            seed = tally.reveal_seed(uow, args.contest, args.seed, utc_now())
+        seed = tally.reveal_seed(args.contest, args.seed)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.seed_revealed", contest=args.contest, seed=seed))
@@ -175,28 +157,25 @@ def _seed_reveal(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    from assembly_desk.services import tally
-
     try:
         weights = json_numbers(args.criteria_weights, "--criteria-weights")
     except OptionUsage as error:
         print(t("cli.error", message=str(error)), file=sys.stderr)
         return EXIT_ERROR
+    # The options this command has replace the stored ones; the rest (quorum,
+    # ranked-paper rules, budget options, panel weights) stay as the form set them.
+    changes = {
+        "method": args.method,
+        "seats": args.seats,
+        "threshold": args.threshold,
+        "base": args.base,
+        "trim": args.trim,
+        "criteria_weights": weights,
+        "tie_priority": names(args.tie_order) or (),
+    }
+    _services, tally = _tally(args)
     try:
-        with _opened(args) as db, db.uow() as uow:
-            # The options this command has replace the stored ones; the rest (quorum,
-            # ranked-paper rules, budget options, panel weights) stay as the form set them.
-            rule = replace(
-                tally.get_rule(uow, args.contest),
-                method=args.method,
-                seats=args.seats,
-                threshold=args.threshold,
-                base=args.base,
-                trim=args.trim,
-                criteria_weights=weights,
-                tie_priority=names(args.tie_order) or (),
-            )
-            saved = tally.configure_count(uow, args.contest, rule, utc_now())
+        saved = tally.change_rule(args.contest, changes)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(json.dumps(saved.to_dict(), ensure_ascii=False, sort_keys=True))
@@ -205,11 +184,10 @@ def _rule(args: argparse.Namespace) -> int:
 
 def _count(args: argparse.Namespace) -> int:
     from assembly_desk.cli.count_cmd import render
-    from assembly_desk.services import tally
 
+    _services, tally = _tally(args)
     try:
-        with _opened(args) as db, db.uow() as uow:
-            counted = tally.count_contest(uow, args.contest, args.seed, utc_now())
+        counted = tally.count(args.contest, args.seed)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     if args.json:
@@ -230,11 +208,9 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _ready(args: argparse.Namespace) -> int:
-    from assembly_desk.services import tally
-
+    _services, tally = _tally(args)
     try:
-        with _opened(args) as db, db.uow() as uow:
-            tally.mark_ready(uow, args.contest, utc_now())
+        tally.mark_ready(args.contest)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     print(t("tally.ready", contest=args.contest))
@@ -242,15 +218,10 @@ def _ready(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from assembly_desk.services import bundle_export
-
     try:
         keys = key_files(args.key, args.key_passphrase_file)
-        with _opened(args) as db:
-            aid = assembly_id(db, args)
-            path = bundle_export.export_signed(
-                db, aid, keys, out=args.out, contest_ids=args.contest, now=utc_now()
-            )
+        services, tally = _tally(args)
+        path = tally.export(_assembly(services, args), keys, args.out, args.contest)
     except Refused as error:
         return fail(error, EXIT_REFUSED)
     except DeskError as error:  # key files, keys of no registered signer

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assembly_desk.services.facade.roll import RollService
     from assembly_desk.services.facade.setup import SetupService
     from assembly_desk.services.facade.station import StationService
+    from assembly_desk.services.facade.tally import TallyService
 
 #: Where each service class lives. A use case is imported when it is first asked for, not
 #: with the package: the door's ``status`` command needs neither the PDFs (reportlab, PIL)
@@ -41,6 +42,7 @@ _HOME = {
     "RollService": "roll",
     "SetupService": "setup",
     "StationService": "station",
+    "TallyService": "tally",
 }
 
 
@@ -56,7 +58,8 @@ def __getattr__(name: str) -> Any:
 
 class Services:
     """The use cases of one database: set-up, the desk, polls, count entry, results,
-    stations, printing and the audit chain — for the window and the command line alike."""
+    stations, printing, the count's signers, lot and export, and the audit chain — for the
+    window and the command line alike."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -91,6 +94,12 @@ class Services:
         from assembly_desk.services.facade.printing import PrintingService
 
         return PrintingService(self._db)
+
+    @cached_property
+    def tally(self) -> TallyService:
+        from assembly_desk.services.facade.tally import TallyService
+
+        return TallyService(self._db)
 
     @cached_property
     def roll(self) -> RollService:
@@ -149,4 +158,5 @@ __all__ = [
     "Services",
     "SetupService",
     "StationService",
+    "TallyService",
 ]
