@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from assembly_desk.persistence import migrate, statistics
 from assembly_desk.persistence.ballot_box import box_files
 from assembly_desk.persistence.box_room import BoxRoom
 from assembly_desk.persistence.engine import default_url, make_engine, sqlite_path, user_folder
-from assembly_desk.persistence.errors import DatabaseMissing
+from assembly_desk.persistence.errors import DatabaseAddressInvalid, DatabaseMissing
 from assembly_desk.persistence.unit_of_work import UnitOfWork
 
 BOX_DIR_VAR = "ASSEMBLY_DESK_BOX_DIR"
@@ -71,6 +71,7 @@ def default_box_dir(url: str) -> Path:
         return path.with_name(path.name + ".ballot-boxes")
     address = url.split("://", 1)[-1]
     address = address.split("@", 1)[-1]  # drop user:password
+    address = address.split("?", 1)[0]  # options (a pooler flag) name no other database
     digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
     return user_folder() / "ballot-boxes" / digest
 
@@ -78,7 +79,10 @@ def default_box_dir(url: str) -> Path:
 def connect(url: str | None = None, box_dir: Path | None = None) -> Database:
     """Connect and upgrade the schema; an unreachable server is ``DatabaseMissing``."""
     url = url or default_url()
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ValueError, ArgumentError) as exc:  # an unknown scheme, a bad option, a typo
+        raise DatabaseAddressInvalid(str(exc).splitlines()[0]) from None
     try:
         migrate.upgrade(engine)
         statistics.ensure(engine)

@@ -85,7 +85,44 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         _tune_sqlite(engine, db_file)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
+    url, connect_args = _pooler_options(url)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args=connect_args
+    )
+
+
+#: ``?pgbouncer=true`` on a PostgreSQL address: the desks reach the server through a
+#: transaction-mode pooler (PgBouncer before 1.21, or with ``max_prepared_statements``
+#: unset), where consecutive transactions of one desk run on different server
+#: connections.
+POOLER_FLAG = "pgbouncer"
+
+
+def _pooler_options(url: str) -> tuple[str, dict[str, Any]]:
+    """The address without the pooler flag, and the driver options the flag asks for.
+
+    psycopg prepares a statement on the server once it has run five times on a
+    connection, then names it in later runs; through a transaction pooler the next run
+    may land on a server connection that never saw it ("prepared statement \"_pg3_0\" does
+    not exist") or already has one of that name. With the flag, nothing is prepared
+    (``prepare_threshold=None``): every statement is sent whole, which a pooler passes
+    through unharmed. The flag is the project's, so it is taken out of the address
+    before psycopg sees it (libpq would refuse an unknown option).
+    """
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    flag = query.pop(POOLER_FLAG, None)
+    if flag is None:
+        return url, {}
+    value = flag if isinstance(flag, str) else flag[-1]
+    if value.lower() not in ("true", "1", "yes", "false", "0", "no"):
+        raise ValueError(f"{POOLER_FLAG}={value}: use true or false")
+    stripped = parsed.set(query=query).render_as_string(hide_password=False)
+    if value.lower() in ("false", "0", "no"):
+        return stripped, {}
+    return stripped, {"prepare_threshold": None}
 
 
 def _tune_sqlite(engine: Engine, db_file: Path | None) -> None:

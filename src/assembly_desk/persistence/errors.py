@@ -48,6 +48,13 @@ class StorageRefused(Exception):
         super().__init__(f"{type(orig).__name__}: {first}")
 
 
+class DatabaseAddressInvalid(DeskError):
+    """The database address itself cannot be used (``error.db_bad_address``, with why)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("error.db_bad_address", detail=detail)
+
+
 class DatabaseMissing(DeskError):
     """The database could not be opened at start-up (``error.db_unreachable``, with why)."""
 
