@@ -49,11 +49,24 @@ def _door(args: argparse.Namespace) -> DoorService:
     return services.door(services.setup.assembly_id(args.assembly), desk_name(args))
 
 
+def _tail(result: ScanResult) -> str:
+    """What follows the headline: the time (and desk) in brackets when the reason would
+    only say the headline again ("Checked in at 18:23"), else ``: `` and the reason."""
+    hhmm = local_hhmm(result.checked_in_at) if result.checked_in_at else ""
+    if result.outcome.value == "checked_in" and not result.repeat and hhmm:
+        return f" ({hhmm})"
+    if result.outcome.value == "already" and hhmm:
+        return f" ({hhmm}, {result.desk})" if result.desk else f" ({hhmm})"
+    detail = result.detail()
+    return f": {detail}" if detail else ""
+
+
 def _checkin(args: argparse.Namespace) -> int:
     door = _door(args)
     result: ScanResult = (
         door.check_in(args.person) if args.person is not None else door.scan(args.code)
     )
+    headline, tail = result.headline(), _tail(result)
     if args.json:
         print_json(
             {
@@ -61,12 +74,14 @@ def _checkin(args: argparse.Namespace) -> int:
                 "colour": result.colour.value,
                 "person": result.person.id if result.person else None,
                 "name": result.person.name if result.person else None,
-                "message": f"{result.headline()} {result.detail()}".strip(),
+                "headline": headline,
+                "detail": result.detail(),
+                "message": headline + tail,
             }
         )
     else:
         who = f" — {result.person.name}" if result.person else ""
-        print(f"[{result.colour.value.upper()}] {result.headline()}{who}: {result.detail()}")
+        print(f"[{result.colour.value.upper()}] {headline}{who}{tail}")
     return EXIT_OK if result.outcome.value == "checked_in" else EXIT_REFUSED
 
 
