@@ -9,10 +9,20 @@ background must not be taken for a card.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
-import zxingcpp
+# zxing-cpp is imported with the first picture, not with the window: most desks never
+# open the camera, and the window should be usable at once.
+_FORMATS: tuple[Any, ...] | None = None
 
-_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
+
+def _zxing() -> tuple[Any, tuple[Any, ...]]:
+    global _FORMATS
+    import zxingcpp
+
+    if _FORMATS is None:
+        _FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
+    return zxingcpp, _FORMATS
 
 
 def compact(data: bytes, width: int, height: int, stride: int) -> bytes:
@@ -29,8 +39,9 @@ def decode_luminance(data: bytes, width: int, height: int, stride: int | None = 
     pixels = compact(data, width, height, stride or width)
     view = memoryview(pixels).cast("B", (height, width))
     found: list[str] = []
+    zxingcpp, formats = _zxing()
     # The stubs want BarcodeFormats; a tuple is what zxing-cpp now asks for (| is deprecated).
-    for barcode in zxingcpp.read_barcodes(view, formats=_FORMATS):  # type: ignore[arg-type]
+    for barcode in zxingcpp.read_barcodes(view, formats=formats):
         text = unicodedata.normalize("NFKC", barcode.text).strip()
         if text.isascii() and text.isdigit() and text not in found:
             found.append(text)

@@ -13,16 +13,18 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
-from assembly_desk.gui.printing.preview import PdfPreviewDialog
 from assembly_desk.gui.widgets.worker import DbWorker, JobError
 from assembly_desk.i18n import t
 from assembly_desk.services.facade import PrintingService
 from assembly_desk.services.facade.printing import NumberedContest
+
+if TYPE_CHECKING:  # the preview (QtPdf, QtPrintSupport) is loaded when first shown
+    from assembly_desk.gui.printing.preview import PdfPreviewDialog
 
 MAX_COPIES = 2000
 
@@ -138,6 +140,8 @@ class PrintMenu(QMenu):
     def _show(self, folder: Path, out: Path, title: str, name: str, warning: Any) -> None:
         if warning:
             self._tell(str(warning))
+        from assembly_desk.gui.printing.preview import PdfPreviewDialog
+
         dialog = PdfPreviewDialog(out, title, name, self._owner())
         dialog.finished.connect(lambda _code: shutil.rmtree(folder, ignore_errors=True))
         dialog.finished.connect(lambda _code: setattr(self, "preview", None))
