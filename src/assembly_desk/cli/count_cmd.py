@@ -144,6 +144,13 @@ def show(value: Fraction | int) -> str:
     return ("" if scaled == whole else "~") + sign + digits
 
 
+def _mes_sense(note: str) -> str:
+    """The catalogue key saying what an equal shares round's figures are."""
+    if note == "greedy completion":
+        return "cli.mes_table.greedy"
+    return "cli.mes_table.votes" if note == "nothing funded" else "cli.mes_table.rho"
+
+
 def render(result: Result) -> str:
     """A plain-text report: validity, a rounds table, ties and the outcome."""
     lines = [f"{result.method}", t("count.valid", valid=result.valid, invalid=result.invalid)]
@@ -154,23 +161,39 @@ def render(result: Result) -> str:
     if result.quota is not None:
         lines.append(t("count.quota", quota=show(result.quota)))
     names = list(result.candidates)
-    header = [t("count.round"), *names, t("count.exhausted"), ""]
-    rows = [header]
+    # Equal shares rounds hold each project's ρ (won per supporter), not votes, and spend
+    # nothing to exhaust: the table says which figure a block of rounds holds, without
+    # the exhausted column. Its greedy completion (and a count that funds nothing) are votes.
+    mes = result.method == "mes"
+    header = [t("count.round"), *names, *([] if mes else [t("count.exhausted")]), ""]
+    rows: list[list[str] | str] = [header]
+    sense = ""
     for r in result.rounds:
+        if mes and _mes_sense(r.note) != sense:
+            sense = _mes_sense(r.note)
+            if len(rows) == 1:  # the first block's words stand above the header
+                rows.insert(0, t(sense))
+            else:
+                rows.append(t(sense))
         cells = [str(r.number)]
         cells += [show(r.tallies[n]) if n in r.tallies else "-" for n in names]
-        cells.append(show(r.exhausted))
+        if not mes:
+            cells.append(show(r.exhausted))
         notes = []
         if r.elected:
             notes.append(f"{t('count.elected')}: {', '.join(r.elected)}")
         if r.eliminated:
             notes.append(f"{t('count.eliminated')}: {', '.join(r.eliminated)}")
-        if r.note:
+        if r.note and not (mes and r.note == "greedy completion"):  # the block says it
             notes.append(r.note)
         cells.append("; ".join(notes))
         rows.append(cells)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    table = [row for row in rows if isinstance(row, list)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in rows:
+        if isinstance(row, str):
+            lines.append(row)
+            continue
         cells = [cell.rjust(w) for cell, w in zip(row[:-1], widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     shown_by: object = None
