@@ -138,3 +138,20 @@ def test_an_index_of_another_assembly_ignores_this_ones_people(
         index.refresh(uow)
     assert len(index) == 1
     assert len(b.search("김민수")) == 1
+
+
+def test_a_correction_at_this_desk_is_found_by_its_new_name_at_its_next_keystroke(
+    any_db: Database, tmp_path: Path
+) -> None:
+    from assembly_desk.services.facade.desk import DeskService
+
+    aid = make_assembly(any_db, min_age=19)
+    with any_db.uow() as uow:
+        roll.import_roll(uow, aid, write_csv(tmp_path / "roll.csv", ROLL), FIXED_NOW)
+    desk = DeskService(any_db, "정문", tmp_path / "queue.jsonl", lambda: FIXED_NOW)
+    desk.use(aid)
+    pid = desk.search("이영희")[0].person.id  # the desk's index is loaded
+    desk.correct_person(pid, roll_edit.Correction(name="이영애", phone="010-7777-8888"))
+    assert [h.person.name for h in desk.search("이영애")] == ["이영애"]
+    assert desk.search("이영희") == ()
+    assert [h.person.id for h in desk.search("8888")] == [pid]

@@ -36,7 +36,7 @@ from assembly_desk.services.offline_queue import (
     SendReport,
     is_unreachable,
 )
-from assembly_desk.services.search import SearchHit, SearchIndex
+from assembly_desk.services.search import SearchHit
 from assembly_desk.services.status import Status, status
 
 
@@ -234,9 +234,7 @@ class DeskService:
         return self.roll.preview_merge(self._require_assembly(), path)
 
     def merge_roll(self, path: Path, plan: roll_merge.MergePlan) -> roll_merge.MergeReport:
-        report = self.roll.merge_roll(self._require_assembly(), path, plan)
-        self._forget_search()
-        return report
+        return self.roll.merge_roll(self._require_assembly(), path, plan)
 
     def list_roll(self, flt: roll_edit.RollFilter) -> list[roll_edit.RollEntry]:
         return self.roll.list_roll(self._require_assembly(), flt)
@@ -244,24 +242,15 @@ class DeskService:
     def correct_person(
         self, person_id: int, correction: roll_edit.Correction
     ) -> roll_edit.Corrected:
-        done = self.roll.correct_person(self._require_assembly(), person_id, correction, self.desk)
-        if done.fields:
-            self._forget_search()
-        return done
+        # The desk's search rereads the corrected person at its next keystroke (the
+        # ``person.corrected`` entry moves the audit head it checks): nothing to forget.
+        return self.roll.correct_person(self._require_assembly(), person_id, correction, self.desk)
 
     def export_roll(self, path: Path) -> int:
         return self.roll.export_roll(self._require_assembly(), path)
 
     def write_card(self, person_id: int, path: Path) -> cards.CardsResult:
         return self.roll.write_card(self._require_assembly(), person_id, path, self.desk)
-
-    def _forget_search(self) -> None:
-        """Names and phones changed: this desk's index is rebuilt at its next search.
-
-        The index only grows by new roll ids, so it would not notice a corrected name.
-        """
-        if self._session is not None and self.assembly_id is not None:
-            self._session.index = SearchIndex(self.assembly_id)
 
     # -- set-up --------------------------------------------------------------------------
     def list_assemblies(self) -> list[Assembly]:
