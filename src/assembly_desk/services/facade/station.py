@@ -37,7 +37,11 @@ class StationService:
             return voting.unlock_for_card(uow, self.assembly_id, code)
 
     def deliver(self) -> int:
-        """Deliver this station's ballots of every closed poll (leaving the station, idle)."""
+        """Deliver this laptop's ballots of every closed poll now; returns how many moved.
+
+        The window does not call it: a station delivers when it next reads a card
+        (:meth:`unlock`) and when the app starts (``open_database``).
+        """
         with self.db.uow() as uow:
             return voting.deliver_closed(uow)
 
