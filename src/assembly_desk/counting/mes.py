@@ -27,6 +27,14 @@ name, so outcomes are identical whenever no such tie occurs.
 Speed: a voter's money is  max(0, share - sum of the prices of funded projects they
 approve),  so voters are grouped by (approved set & funded set) and each round works
 on those few groups, not on every voter.
+
+The exact completion's probes (``run(share, after=True)``) are resumed from the last
+probe (:mod:`mes_resume`): the chain of shares, every probe's outcome and bound, and so
+the reported share, rounds, tie records and ``mes_runs`` (still one per pass, a resumed
+probe counting as one) are exactly those of whole passes; only the rounds before the
+first one that can change at the new share are not recomputed. The chain itself cannot
+be shortened without changing results: the reported share is the simplest number of
+the last interval, and a tie broken by lot depends on the share it is broken at.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from fractions import Fraction
 from .ballots import Ballot, Number
 from .budget import SELECT, Approvals, greedy_fill, prepare
 from .mes_pass import Instance, Pass, instance, plain_pass, run_pass
+from .mes_resume import Prober
 from .results import Result, Round
 from .ties import TieBreaker, TieRule
 
@@ -61,11 +70,14 @@ class _Completion:
         self.costs = data.costs
         self.supported = [p for p in data.projects if data.votes[p] > 0 and data.costs[p] > 0]
         self.runs = 0
+        self.prober = Prober(inst, breaker)
 
     def run(self, share: Fraction, *, after: bool = False, analyse: bool = True) -> Pass:
         self.runs += 1
         if not (after or analyse):
             return plain_pass(self.inst, share, self.breaker)
+        if after:  # a probe of the exact walk: resumed from the last one (mes_resume)
+            return self.prober.probe(share)
         return run_pass(self.inst, share, self.breaker, after=after)
 
     def spent(self, funded: list[str]) -> Fraction:
