@@ -94,7 +94,8 @@ def main() -> None:
         folder = Path(tmp)
         env = _env(folder)
         subprocess.run(
-            [*CLI, "assembly", "create", "--title", "Bench", "--date", "2026-11-28"],
+            [*CLI, "assembly", "create", "--title", "Bench", "--date", "2026-11-28",
+             "--quorum-number", "3"],
             env=env, capture_output=True, check=True,
         )  # fmt: skip
         window_env = {**env, "ASSEMBLY_DESK_STARTUP_PROBE": "1"}
