@@ -25,7 +25,6 @@ from assembly_desk.domain.errors import DeskError, InvalidInput, Refused
 from assembly_desk.domain.text_rules import ADDRESS_MAX, NAME_MAX, UNIT_MAX
 from assembly_desk.i18n import t
 from assembly_desk.importers.records import Problem, RollPreview, RollRecord
-from assembly_desk.importers.roll_file import parse_roll
 from assembly_desk.persistence import statistics
 from assembly_desk.persistence.models import PersonRow
 from assembly_desk.persistence.repositories import assemblies as assembly_rows
@@ -58,6 +57,8 @@ class ImportReport:
 
 def preview_import(path: Path, default_category: Category = Category.RESIDENT) -> RollPreview:
     """Read and check a file without writing anything: what the preview dialog shows."""
+    from assembly_desk.importers.roll_file import parse_roll  # the file readers: on import
+
     return parse_roll(path, default_category)
 
 
@@ -151,6 +152,8 @@ def import_roll(
     """
     assembly = get_assembly(uow, assembly_id)
     if preview is None:
+        from assembly_desk.importers.roll_file import parse_roll
+
         preview = parse_roll(path, default_category)
     else:
         check_unchanged(path, preview)

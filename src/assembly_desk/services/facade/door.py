@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from assembly_desk.domain import card_code
 from assembly_desk.domain.errors import InvalidInput, NotFound
-from assembly_desk.services import checkin, roll, voting
+from assembly_desk.services import checkin, roll
 from assembly_desk.services.checkin import ScanResult
 from assembly_desk.services.database import Database
 from assembly_desk.services.desk import DeskSession
@@ -50,6 +50,8 @@ class DoorService:
             person = checkin.find_by_code(uow, self.assembly_id, normal)
             if person is None:
                 raise NotFound("gui.polls.unknown_code", code=code)
+            from assembly_desk.services import voting  # the contests and counting rules
+
             voting.issue_paper(uow, contest_id, person.id)
             return person.name
 
