@@ -181,7 +181,9 @@ def _scenario(
     print(f"stored after: {stored} of {kept} kept scans (offline_scan rows)")
     with direct.uow() as uow:
         distinct = int(
-            uow.session.execute(select(func.count(func.distinct(CheckInRow.person_id)))).scalar_one()
+            uow.session.execute(
+                select(func.count(func.distinct(CheckInRow.person_id)))
+            ).scalar_one()
         )
     print(
         f"people checked in: {checkins} (expected {people_in});"

@@ -11,6 +11,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     fi
 fi
 .venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff format --check src tests benchmarks scripts
 # The contracts of docs/architecture.md: import arrows (pyproject [tool.importlinter]) and types.
 .venv/bin/lint-imports --no-cache
 .venv/bin/mypy
