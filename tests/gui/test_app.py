@@ -34,7 +34,8 @@ def test_a_malformed_url_is_also_a_dialog(qtbot, monkeypatch: pytest.MonkeyPatch
         QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
     )
     assert app.run_gui("nonsense://", None, None) == 2
-    assert shown and "데이터베이스를 열 수 없습니다" in shown[0]
+    assert shown and shown[0].startswith("데이터베이스 주소를 쓸 수 없습니다: ")
+    assert "sqlite:///파일경로" in shown[0]  # what an address looks like
 
 
 def test_a_korean_font_is_found(qtbot) -> None:
