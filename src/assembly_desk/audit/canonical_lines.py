@@ -9,9 +9,11 @@ exact path. The verifier uses the same test to read canonical files quickly.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -35,7 +37,8 @@ def _c_encoder() -> Callable[[Any, int], Any] | None:
     return encoder
 
 
-_C_ENCODE = _c_encoder()
+#: Shared with the verifier's quick CVR reader (:mod:`.verify_cvrs`).
+C_ENCODE = _c_encoder()
 
 
 def _refuse(text: str) -> Any:
@@ -94,11 +97,11 @@ def canonical_jsonl(values: Sequence[Any], *, checked: bool = False) -> bytes:
 
 def _fast_text(values: Sequence[Any], checked: bool) -> str | None:
     """The C encoder's lines when they are the canonical text, else None."""
-    if _C_ENCODE is None:
+    if C_ENCODE is None:
         return None
     try:
         # Compact JSON holds no raw newline (encode_basestring escapes it).
-        text = "\n".join(map("".join, map(_C_ENCODE, values, repeat(0))))
+        text = "\n".join(map("".join, map(C_ENCODE, values, repeat(0))))
     except (TypeError, ValueError, RecursionError):
         return None  # an unencodable value, a NaN or a cycle: the exact path says which
     if not plain_json_is_canonical(text):
@@ -113,3 +116,20 @@ def _fast_text(values: Sequence[Any], checked: bool) -> str | None:
         if back != values:
             return None
     return text + "\n"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while a bundle's objects are made or read.
+
+    An export or a verify of 100,000 ballots makes over a million small objects (decoded selections,
+    CVRs, ballots), none in a cycle; each collection the allocations trigger walks all of
+    them again, which was about half the time of decoding and encoding them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable
 from itertools import chain, compress, repeat
 from typing import Any
 
 from assembly_desk.audit.bundle_schema import CVR_FILE, CVR_KEYS, SchemaError, ballot_from_cvr
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
-from assembly_desk.audit.canonical_lines import plain_json_is_canonical
+from assembly_desk.audit.canonical_lines import C_ENCODE, plain_json_is_canonical
 from assembly_desk.audit.verify_read import BundleUnreadable
 from assembly_desk.counting import Ballot, RankingBallot
 
@@ -58,23 +57,6 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys
 _PLAIN_RANKING = frozenset({"contest", "id", "ranking"})
 
 
-def _c_encoder() -> Callable[[Any, int], Any] | None:
-    """The C encoder of ``_ENCODER`` built once (``JSONEncoder.encode`` builds it per call).
-
-    None where the C accelerator is missing; the quick way is then not taken.
-    """
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return None
-    encoder: Callable[[Any, int], Any] = make(
-        None, None, json.encoder.encode_basestring, None, ":", ",", True, False, True
-    )
-    return encoder
-
-
-_C_ENCODE = _c_encoder()
-
-
 def parse_cvrs(data: bytes) -> CvrFile:
     """Parse and validate ``cvrs.jsonl``; raises BundleUnreadable or SchemaError."""
     try:
@@ -93,7 +75,7 @@ def parse_cvrs(data: bytes) -> CvrFile:
 
 def _parse_quick(text: str, lines: list[str]) -> CvrFile | None:
     """The whole file at once, or None when any check fails (the caller then reads by line)."""
-    if not lines or _C_ENCODE is None:
+    if not lines or C_ENCODE is None:
         return None
     try:
         objs = _DECODER.decode(f"[{','.join(lines)}]")
@@ -114,7 +96,7 @@ def _parse_quick(text: str, lines: list[str]) -> CvrFile | None:
         if set(sizes) != {3}:
             return None
         # Each line is its value's canonical text, boundaries included (module docstring).
-        encoded = "\n".join(map("".join, map(_C_ENCODE, objs, repeat(0))))
+        encoded = "\n".join(map("".join, map(C_ENCODE, objs, repeat(0))))
         if len(encoded) + 1 != len(text) or encoded + "\n" != text:
             return None
         if not plain_json_is_canonical(text):

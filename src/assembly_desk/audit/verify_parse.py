@@ -8,10 +8,8 @@ canonical entry per line (the link and field checks are :func:`chain.verify_chai
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ from assembly_desk.audit.bundle_schema import (
     validate_tally,
 )
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
+from assembly_desk.audit.canonical_lines import gc_paused
 from assembly_desk.audit.chain import ChainReport, JsonlError, load_jsonl, verify_chain
 from assembly_desk.audit.verify_cvrs import parse_cvrs
 from assembly_desk.audit.verify_read import BundleUnreadable, load_json_file
@@ -79,27 +78,9 @@ def _require_canonical_line(name: str, number: int, data: bytes, value: Any) -> 
         raise SchemaError(name, "$", "not in canonical form (RFC 8785)", number)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the files are parsed.
-
-    Parsing 100,000 CVRs allocates millions of dicts, lists, tuples and ballots, none
-    of them in a reference cycle; the collector would still run hundreds of times over
-    the growing heap and take about half the parse time (measured). It is restored as
-    it was, whatever happens; reference counting frees garbage meanwhile as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_bundle(raw: Mapping[str, bytes]) -> Parsed:
     """Parse and validate all four files; raises BundleUnreadable or SchemaError."""
-    with _collector_paused():
+    with gc_paused():
         return _parse_bundle(raw)
 
 

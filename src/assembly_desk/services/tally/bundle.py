@@ -8,11 +8,9 @@ opening (``rules``), the object the ``poll.opened`` audit entry records.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
@@ -24,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from assembly_desk.audit.bundle import BundleError, write_bundle
 from assembly_desk.audit.bundle_schema import contest_entry, options_from_json, tie_rule_from_json
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_hash, nfc, sha256_hex
+from assembly_desk.audit.canonical_lines import gc_paused
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
 from assembly_desk.audit.verify_commit import committed_policy
 from assembly_desk.counting import (
@@ -114,23 +113,6 @@ def recount(method: str, selections: list[dict[str, Any]], options: CountOptions
         raise Refused("tally.needs_seed", tied=", ".join(error.tied)) from None
     except (OptionError, ValueError) as error:
         raise InvalidInput("tally.cannot_count", detail=str(error)) from None
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector held off while a bundle's objects are made.
-
-    An export of 100,000 ballots makes over a million small objects (decoded selections,
-    CVRs, ballots), none in a cycle; each collection the allocations trigger walks all of
-    them again, which was about half the time of decoding and encoding them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @gc_paused()
