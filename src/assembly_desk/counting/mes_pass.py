@@ -101,6 +101,75 @@ def _min_lex(x: Aff, y: Aff) -> Aff:
     return x if (x[0], x[1]) <= (y[0], y[1]) else y
 
 
+class PassState:
+    """What one analysed pass keeps while it funds projects, shared by :func:`run_pass`
+    and the resumed probes of :mod:`.mes_resume`.
+
+    ``price[x]``: what each supporter of a funded ``x`` paid, as an affine function;
+    ``pools[p]``: project ``p``'s supporters as ``key -> weight`` (key: the bit mask of
+    funded projects they approve); ``dirty[p]``: ``p``'s pool changed since it was priced.
+    ``money`` and ``fund`` are closures over these lists, not methods: they run in the
+    pass's innermost loops.
+    """
+
+    def __init__(self, inst: Instance, share: Fraction, after: bool) -> None:
+        n = len(inst.projects)
+        weights, members, supporters = inst.weights, inst.members, inst.supporters
+        self.inst = inst
+        self.price: list[Aff] = [(ZERO, ZERO)] * n
+        keys = [0] * len(weights)
+        self.pools: list[dict[int, int]] = [{0: s} if s else {} for s in inst.support]
+        self.alive = [s > 0 for s in inst.support]
+        self.dirty = [True] * n
+        price, pools, alive, dirty = self.price, self.pools, self.alive, self.dirty
+        money_cache: dict[int, Aff] = {0: (share, ONE)}
+
+        def money(key: int) -> Aff:
+            value = money_cache.get(key)
+            if value is None:
+                a, b, k = share, ONE, key
+                while k:
+                    low = k & -k
+                    pa, pb = price[low.bit_length() - 1]
+                    a -= pa
+                    b -= pb
+                    k ^= low
+                value = (a, b) if _sign(a, b, after) > 0 else (ZERO, ZERO)
+                money_cache[key] = value
+            return value
+
+        def fund(x: int) -> None:
+            bit = 1 << x
+            alive[x] = False
+            for g in supporters[x]:
+                old = keys[g]
+                new = old | bit
+                keys[g] = new
+                w = weights[g]
+                for p in members[g]:
+                    if alive[p]:
+                        pool = pools[p]
+                        left = pool[old] - w
+                        if left:
+                            pool[old] = left
+                        else:
+                            del pool[old]
+                        pool[new] = pool.get(new, 0) + w
+                        dirty[p] = True
+
+        self.money = money
+        self.fund = fund
+
+    def fund_free(self) -> list[str]:
+        """Fund every supported project that costs nothing (they come first); their names."""
+        inst, funded = self.inst, []
+        for i in range(len(inst.projects)):
+            if self.alive[i] and inst.cost[i] == 0:
+                self.fund(i)
+                funded.append(inst.projects[i])
+        return funded
+
+
 def run_pass(
     inst: Instance, share: Fraction, breaker: TieBreaker, *, after: bool, analyse: bool = True
 ) -> Pass:
@@ -109,17 +178,19 @@ def run_pass(
     ``analyse=False`` skips finding ``reach`` (None then), for passes whose outcome is all
     that is asked (plain MES, the pass whose figures are reported).
     """
-    projects, cost, util, weights = inst.projects, inst.cost, inst.util, inst.weights
-    members = inst.members
+    projects, cost, util = inst.projects, inst.cost, inst.util
     n = len(projects)
-    price: list[Aff] = [(ZERO, ZERO)] * n
-    keys = [0] * len(weights)
-    pools: list[dict[int, int]] = [{0: s} if s else {} for s in inst.support]
-    alive = [s > 0 for s in inst.support]
-    dirty = [True] * n
+    st = PassState(inst, share, after)
+    price, pools, alive, dirty, money, fund = (
+        st.price,
+        st.pools,
+        st.alive,
+        st.dirty,
+        st.money,
+        st.fund,
+    )
     levels: list[list[tuple[Aff, int]]] = [[] for _ in range(n)]
     rho_of: list[Aff | None] = [None] * n
-    money_cache: dict[int, Aff] = {0: (share, ONE)}
     reach: Fraction | None = None
     tied_any = False
 
@@ -128,44 +199,7 @@ def run_pass(
         if analyse and d is not None and (reach is None or d < reach):
             reach = d
 
-    def money(key: int) -> Aff:
-        value = money_cache.get(key)
-        if value is None:
-            a, b, k = share, ONE, key
-            while k:
-                low = k & -k
-                pa, pb = price[low.bit_length() - 1]
-                a -= pa
-                b -= pb
-                k ^= low
-            value = (a, b) if _sign(a, b, after) > 0 else (ZERO, ZERO)
-            money_cache[key] = value
-        return value
-
-    def fund(x: int) -> None:
-        bit = 1 << x
-        alive[x] = False
-        for g in inst.supporters[x]:
-            old = keys[g]
-            new = old | bit
-            keys[g] = new
-            w = weights[g]
-            for p in members[g]:
-                if alive[p]:
-                    pool = pools[p]
-                    left = pool[old] - w
-                    if left:
-                        pool[old] = left
-                    else:
-                        del pool[old]
-                    pool[new] = pool.get(new, 0) + w
-                    dirty[p] = True
-
-    funded: list[str] = []
-    for i in range(n):
-        if alive[i] and cost[i] == 0:
-            fund(i)
-            funded.append(projects[i])
+    funded = st.fund_free()
 
     rounds: list[Round] = []
     round_no = 1

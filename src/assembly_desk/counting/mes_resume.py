@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .budget import SELECT
-from .mes_pass import ONE, ZERO, Aff, Instance, Pass, _price, _root, _sign
+from .mes_pass import ZERO, Aff, Instance, Pass, PassState, _price, _root, _sign
 from .ties import TieBreaker
 
 
@@ -126,8 +126,7 @@ class Prober:
 
     def probe(self, share: Fraction) -> Pass:
         inst, breaker = self.inst, self.breaker
-        projects, cost, util, weights = inst.projects, inst.cost, inst.util, inst.weights
-        members = inst.members
+        projects, cost, util = inst.projects, inst.cost, inst.util
         n = len(projects)
         start = self._start(share)
         kept_rounds = self.record.rounds[:start] if self.record is not None else []
@@ -139,54 +138,19 @@ class Prober:
             if value is not None and (low is None or value < low):
                 low = value
 
-        price: list[Aff] = [(ZERO, ZERO)] * n
-        keys = [0] * len(weights)
-        pools: list[dict[int, int]] = [{0: s} if s else {} for s in inst.support]
-        alive = [s > 0 for s in inst.support]
-        dirty = [True] * n
+        st = PassState(inst, share, True)
+        price, pools, alive, dirty, money, fund = (
+            st.price,
+            st.pools,
+            st.alive,
+            st.dirty,
+            st.money,
+            st.fund,
+        )
         levels: list[list[tuple[Aff, int]]] = [[] for _ in range(n)]
         rho_of: list[Aff | None] = [None] * n
-        money_cache: dict[int, Aff] = {0: (share, ONE)}
         tied_any = False
-
-        def money(key: int) -> Aff:
-            value = money_cache.get(key)
-            if value is None:
-                a, b, k = share, ONE, key
-                while k:
-                    low_bit = k & -k
-                    pa, pb = price[low_bit.bit_length() - 1]
-                    a -= pa
-                    b -= pb
-                    k ^= low_bit
-                value = (a, b) if _sign(a, b, True) > 0 else (ZERO, ZERO)
-                money_cache[key] = value
-            return value
-
-        def fund(x: int) -> None:
-            bit = 1 << x
-            alive[x] = False
-            for g in inst.supporters[x]:
-                old = keys[g]
-                new = old | bit
-                keys[g] = new
-                w = weights[g]
-                for p in members[g]:
-                    if alive[p]:
-                        pool = pools[p]
-                        left = pool[old] - w
-                        if left:
-                            pool[old] = left
-                        else:
-                            del pool[old]
-                        pool[new] = pool.get(new, 0) + w
-                        dirty[p] = True
-
-        funded: list[str] = []
-        for i in range(n):
-            if alive[i] and cost[i] == 0:
-                fund(i)
-                funded.append(projects[i])
+        funded = st.fund_free()
 
         for kept in kept_rounds:  # the same steps as at the last probe: fund again
             for gap in kept.gaps:
