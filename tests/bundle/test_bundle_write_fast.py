@@ -210,18 +210,22 @@ def test_stored_selections_decode_as_json_loads_row_by_row(
     assert _selections(monkeypatch, ['{"v":"yes"}\n'])[0][1] == {"v": "yes"}
 
 
-def test_the_export_recount_builds_the_ballots_run_builds() -> None:
-    from assembly_desk.counting import CountOptions, TieRule
+def test_every_count_builds_plain_rankings_as_ballot_from_cvr_does() -> None:
+    """The one-pass ballots (the export's recount, the 결과 tab's count, the verifier's
+    reader) equal those of ``ballot_from_cvr``, paper by paper, and count the same."""
+    from assembly_desk.audit.bundle_schema import ballot_from_cvr, ballots_from_selections
+    from assembly_desk.counting import CountOptions, TieRule, count
     from assembly_desk.domain.errors import Refused
-    from assembly_desk.services.tally.bundle import recount
     from assembly_desk.services.tally.results import run
 
     options = CountOptions(candidates=("가", "나", "다"), tie=TieRule(seed="주사위"))
     rankings = [["가", "나"], ["나"], ["다", "가"], [], ["나", "가", "다"], ["다"]] * 5
     plain = [{"ranking": r} for r in rankings]
-    assert recount("irv", plain, options) == run("irv", plain, options)
-    tied = [*plain, {"ranking": ["가", ["나", "다"]]}]  # not plain: run's own way
-    assert recount("irv", tied, options) == run("irv", tied, options)
+    tied = [*plain, {"ranking": ["가", ["나", "다"]]}]  # not plain: one call per paper
+    for selections in (plain, tied):
+        one_by_one = [ballot_from_cvr(sel) for sel in selections]
+        assert ballots_from_selections(selections) == one_by_one
+        assert run("irv", selections, options) == count("irv", one_by_one, options)
     no_seed = CountOptions(candidates=("가", "나"))
     with pytest.raises(Refused):
-        recount("irv", [{"ranking": ["가"]}, {"ranking": ["나"]}], no_seed)
+        run("irv", [{"ranking": ["가"]}, {"ranking": ["나"]}], no_seed)

@@ -29,14 +29,20 @@ from __future__ import annotations
 
 import json
 import operator
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from typing import Any
 
-from assembly_desk.audit.bundle_schema import CVR_FILE, CVR_KEYS, SchemaError, ballot_from_cvr
+from assembly_desk.audit.bundle_schema import (
+    CVR_FILE,
+    CVR_KEYS,
+    SchemaError,
+    ballot_from_cvr,
+    plain_rankings,
+)
 from assembly_desk.audit.canonical import CanonicalizationError, canonical_json
 from assembly_desk.audit.canonical_lines import C_ENCODE, plain_json_is_canonical
 from assembly_desk.audit.verify_read import BundleUnreadable
-from assembly_desk.counting import Ballot, RankingBallot
+from assembly_desk.counting import Ballot
 
 __all__ = ["CvrFile", "parse_cvrs"]
 
@@ -110,7 +116,7 @@ def _parse_quick(text: str, lines: list[str]) -> CvrFile | None:
 def _ballots(objs: list[dict[str, Any]], keys: set[str]) -> list[Ballot]:
     """Every CVR's ballot, in file order; raises ValueError as :func:`ballot_from_cvr` does."""
     if keys == _PLAIN_RANKING:
-        plain = _plain_rankings(objs)
+        plain = plain_rankings(objs)
         if plain is not None:
             return plain
     if "ranking" not in keys:
@@ -118,24 +124,10 @@ def _ballots(objs: list[dict[str, Any]], keys: set[str]) -> list[Ballot]:
     is_ranking = list(map(operator.contains, objs, repeat("ranking")))
     ranked = list(compress(objs, is_ranking))
     # A ranking line with "group" is refused by ballot_from_cvr; only plain ones go quick.
-    plain = _plain_rankings(ranked) if set(map(len, ranked)) == {3} else None
+    plain = plain_rankings(ranked) if set(map(len, ranked)) == {3} else None
     ranked_ballots = iter(plain if plain is not None else map(ballot_from_cvr, ranked))
     others = iter(list(map(ballot_from_cvr, compress(objs, map(operator.not_, is_ranking)))))
     return [next(ranked_ballots) if flag else next(others) for flag in is_ranking]
-
-
-def _plain_rankings(objs: list[dict[str, Any]]) -> list[Ballot] | None:
-    """Ballots of ranking CVRs that all list plain names, or None if any does not.
-
-    For a list of ``str``, :func:`ballot_from_cvr` returns ``RankingBallot(tuple(list))``;
-    this builds the same ballots without a Python call per line.
-    """
-    rankings = list(map(operator.itemgetter("ranking"), objs))
-    if set(map(type, rankings)) != {list}:
-        return None
-    if not set(map(type, chain.from_iterable(rankings))) <= {str}:
-        return None
-    return list(map(RankingBallot, map(tuple, rankings)))
 
 
 def _per_contest(contests: list[str], ballots: list[Ballot]) -> dict[str, list[Ballot]]:

@@ -12,8 +12,6 @@ import json
 import os
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +24,6 @@ from assembly_desk.audit.canonical_lines import gc_paused
 from assembly_desk.audit.keys import PublicKeyInfo, public_key_hex
 from assembly_desk.audit.verify_commit import committed_policy
 from assembly_desk.counting import (
-    CountOptions,
-    OptionError,
-    RankingBallot,
-    Result,
-    TieNeedsLotError,
-    count,
     to_json_dict,
 )
 from assembly_desk.domain.errors import InvalidInput, NotFound, Refused
@@ -88,33 +80,6 @@ def signers_checked(
     return out
 
 
-def recount(method: str, selections: list[dict[str, Any]], options: CountOptions) -> Result:
-    """:func:`.results.run` on the stored selections, refusing as it does.
-
-    When every selection is a plain ranking (a list of names, the common case), the
-    ballots :func:`ballot_from_cvr` would give, ``RankingBallot(tuple(names))``, are
-    built in one pass over all of them instead of one call per ballot.
-    """
-    plain = (
-        set(map(type, selections)) == {dict}
-        and set(map(len, selections)) == {1}
-        and set().union(*selections) == {"ranking"}
-    )
-    rankings = list(map(itemgetter("ranking"), selections)) if plain else []
-    if not (
-        plain
-        and set(map(type, rankings)) == {list}
-        and set(map(type, chain.from_iterable(rankings))) <= {str}
-    ):
-        return run(method, selections, options)
-    try:
-        return count(method, list(map(RankingBallot, map(tuple, rankings))), options)
-    except TieNeedsLotError as error:
-        raise Refused("tally.needs_seed", tied=", ".join(error.tied)) from None
-    except (OptionError, ValueError) as error:
-        raise InvalidInput("tally.cannot_count", detail=str(error)) from None
-
-
 @gc_paused()
 def export_bundle(
     uow: UnitOfWork,
@@ -148,7 +113,7 @@ def export_bundle(
         if stored["seed_commitment"] is not None and row.seed is None:
             raise Refused("tally.seed_required")
         selections = stored_selections(uow, crow.id)
-        result = recount(stored["method"], [sel for _id, sel in selections], options)
+        result = run(stored["method"], [sel for _id, sel in selections], options)
         result_json = to_json_dict(result)
         if canonical_hash(result_json) != row.result_hash:
             raise Refused("tally.stale_result", id=crow.id)

@@ -15,7 +15,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from assembly_desk.audit.bundle_schema import ballot_from_cvr, contest_entry
+from assembly_desk.audit.bundle_schema import ballots_from_selections, contest_entry
 from assembly_desk.audit.canonical import canonical_hash
 from assembly_desk.audit.signing import unmet_by_keys
 from assembly_desk.counting import (
@@ -163,7 +163,7 @@ def stored_selections(uow: UnitOfWork, contest_id: int) -> list[tuple[str, dict[
 
 
 def run(method: str, selections: Iterable[dict[str, Any]], options: CountOptions) -> Result:
-    ballots = [ballot_from_cvr(sel) for sel in selections]
+    ballots = ballots_from_selections(list(selections))
     try:
         return count(method, ballots, options)
     except TieNeedsLotError as error:
